@@ -1,0 +1,18 @@
+// One interface for every embedding engine: the browser worker, onnxruntime-node in the CLI, tests.
+
+export interface EmbedProgress {
+  /** `load`: model files downloading/initialising; `embed`: texts embedded so far. */
+  phase: 'load' | 'embed';
+  done: number;
+  total: number;
+  /** File being loaded, when phase is `load`. */
+  file?: string;
+}
+
+export interface Embedder {
+  /** Registry id of the model, e.g. `insight-pool/use-lite`. */
+  readonly model: string;
+  readonly dims: number;
+  /** L2-normalized vectors, one per text, in order. */
+  embed(texts: string[], onProgress?: (p: EmbedProgress) => void, signal?: AbortSignal): Promise<Float32Array[]>;
+}
