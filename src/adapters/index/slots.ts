@@ -1,0 +1,144 @@
+// Row storage shared by the scan indexes: one contiguous Float32Array (cache-friendly, no per-vector
+// objects for the GC to trace), ids by slot, and swap-with-last removal so rows stay dense.
+import type { IndexedVector } from './types';
+
+export class IndexInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexInputError';
+  }
+}
+
+/** Throws a clear error for anything a scan would silently get wrong. */
+export function checkVector(kind: string, dims: number, vector: unknown, what: string): Float32Array | number[] {
+  if (!(vector instanceof Float32Array) && !(vector instanceof Float64Array) && !Array.isArray(vector)) {
+    throw new IndexInputError(`${kind} index: ${what} must be a Float32Array, got ${vector === null ? 'null' : typeof vector}`);
+  }
+  if (vector.length !== dims) {
+    throw new IndexInputError(`${kind} index: ${what} has ${vector.length} dims, expected ${dims}`);
+  }
+  return vector as Float32Array | number[];
+}
+
+export function checkItems(kind: string, dims: number, items: IndexedVector[]): void {
+  if (!Array.isArray(items)) throw new IndexInputError(`${kind} index: expected an array of {id, vector}`);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!item || typeof item.id !== 'string' || item.id === '') {
+      throw new IndexInputError(`${kind} index: item ${i} needs a non-empty string id`);
+    }
+    checkVector(kind, dims, item.vector, `vector for "${item.id}"`);
+  }
+}
+
+export function checkDims(kind: string, dims: number): void {
+  if (!Number.isInteger(dims) || dims <= 0) throw new IndexInputError(`${kind} index: dims must be a positive integer, got ${dims}`);
+}
+
+/**
+ * Writes v / |v| into out at offset. Normalizing on the way in keeps every index's ranking equal to
+ * cosine ranking even if a caller hands in a raw vector; for already-normalized vectors it is a copy.
+ */
+export function writeNormalized(v: ArrayLike<number>, out: Float32Array, offset: number): void {
+  const d = v.length;
+  let sum = 0;
+  for (let i = 0; i < d; i++) sum += v[i] * v[i];
+  const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+  for (let i = 0; i < d; i++) out[offset + i] = v[i] * inv;
+}
+
+export function normalized(v: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(v.length);
+  writeNormalized(v, out, 0);
+  return out;
+}
+
+/**
+ * Provides row storage of at least `floats` floats, keeping the first `used` floats of `old`.
+ * The default copies into a new array; a wasm-backed allocator grows linear memory in place.
+ */
+export type RowAllocator = (floats: number, old: Float32Array | undefined, used: number) => Float32Array;
+
+export const jsRows: RowAllocator = (floats, old, used) => {
+  const next = new Float32Array(floats);
+  if (old && used > 0) next.set(old.subarray(0, used));
+  return next;
+};
+
+export class VectorSlots {
+  data: Float32Array;
+  ids: string[] = [];
+  private slotOf = new Map<string, number>();
+  /** Floats per row: dims, or more when a SIMD kernel wants padded rows (padding stays zero). */
+  readonly stride: number;
+
+  constructor(
+    readonly dims: number,
+    stride = dims,
+    private readonly alloc: RowAllocator = jsRows,
+  ) {
+    this.stride = stride;
+    this.data = alloc(16 * stride, undefined, 0);
+  }
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  get capacity(): number {
+    return Math.floor(this.data.length / this.stride);
+  }
+
+  slot(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  /** Doubling keeps add() amortized O(dims) while the rows stay in one buffer. */
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    let cap = Math.max(16, this.capacity);
+    while (cap < rows) cap *= 2;
+    this.data = this.alloc(cap * this.stride, this.data, this.count * this.stride);
+  }
+
+  /** Inserts or overwrites; returns the slot written. */
+  put(id: string, vector: ArrayLike<number>): number {
+    let slot = this.slotOf.get(id);
+    if (slot === undefined) {
+      slot = this.ids.length;
+      this.reserve(slot + 1);
+      this.ids.push(id);
+      this.slotOf.set(id, slot);
+    }
+    writeNormalized(vector, this.data, slot * this.stride);
+    return slot;
+  }
+
+  /**
+   * Removes id by moving the last row into its slot. Returns [from, to] when a row moved
+   * (so parallel stores can follow), [-1, slot] when the removed row was last, undefined when absent.
+   */
+  delete(id: string): [number, number] | undefined {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return undefined;
+    const last = this.ids.length - 1;
+    this.slotOf.delete(id);
+    if (slot !== last) {
+      const d = this.stride;
+      this.data.copyWithin(slot * d, last * d, last * d + d);
+      const moved = this.ids[last];
+      this.ids[slot] = moved;
+      this.slotOf.set(moved, slot);
+    }
+    this.ids.pop();
+    return slot !== last ? [last, slot] : [-1, slot];
+  }
+
+  clear(capacity = 16): void {
+    this.ids = [];
+    this.slotOf = new Map();
+    this.data = this.alloc(Math.max(16, capacity) * this.stride, undefined, 0);
+    // A reused (wasm) buffer may hold old rows; padding must read as zero.
+    if (this.stride !== this.dims) this.data.fill(0);
+  }
+}

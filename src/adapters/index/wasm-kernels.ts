@@ -1,0 +1,273 @@
+// Hand-emitted WebAssembly SIMD scan kernels. There is no wasm toolchain in the build, and the kernels
+// are tiny, so we emit the bytes directly, specialized (fully unrolled) for the index's dimensionality:
+// no inner-loop bookkeeping, constant load offsets. Modules stay well under Chromium's 4 KB limit for
+// synchronous compilation on the main thread, so indexes can be created synchronously.
+//
+// Kernels write one score per row into `out`; selection (top-k, `accept` filters) stays in JS.
+
+const SIMD = 0xfd;
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+
+function uleb(n: number, out: number[]): void {
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+}
+
+function sleb(n: number, out: number[]): void {
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+class Code {
+  bytes: number[] = [];
+  op(...b: number[]): this {
+    this.bytes.push(...b);
+    return this;
+  }
+  simd(opcode: number, ...imm: number[]): this {
+    this.bytes.push(SIMD);
+    uleb(opcode, this.bytes);
+    this.bytes.push(...imm);
+    return this;
+  }
+  get(i: number): this {
+    this.bytes.push(0x20);
+    uleb(i, this.bytes);
+    return this;
+  }
+  set(i: number): this {
+    this.bytes.push(0x21);
+    uleb(i, this.bytes);
+    return this;
+  }
+  tee(i: number): this {
+    this.bytes.push(0x22);
+    uleb(i, this.bytes);
+    return this;
+  }
+  i32(n: number): this {
+    this.bytes.push(0x41);
+    sleb(n, this.bytes);
+    return this;
+  }
+  /** v128.load with a constant byte offset. */
+  load(offset: number): this {
+    this.bytes.push(SIMD, 0x00, 0x00);
+    uleb(offset, this.bytes);
+    return this;
+  }
+}
+
+function section(id: number, body: number[], out: number[]): void {
+  out.push(id);
+  uleb(body.length, out);
+  out.push(...body);
+}
+
+function vec(items: number[][]): number[] {
+  const out: number[] = [];
+  uleb(items.length, out);
+  for (const it of items) out.push(...it);
+  return out;
+}
+
+function name(s: string): number[] {
+  const b = Array.from(new TextEncoder().encode(s));
+  const out: number[] = [];
+  uleb(b.length, out);
+  return out.concat(b);
+}
+
+/**
+ * Row loop shared by both kernels: params (rows ptr, n, query ptr, out ptr), locals end, acc, tmp.
+ * `body` emits the unrolled per-row work leaving the row score (i32 or f32) on the stack.
+ */
+function rowLoop(rowBytes: number, store: 'i32' | 'f32', body: (c: Code) => void): number[] {
+  const P = 0;
+  const N = 1;
+  const OUT = 3;
+  const END = 4;
+  const c = new Code();
+  c.op(0x02, 0x40); // block
+  c.get(OUT).get(N).i32(2).op(0x74, 0x6a).set(END); // end = out + n*4
+  c.get(OUT).get(END).op(0x46, 0x0d, 0x00); // br_if 0 when n == 0
+  c.op(0x03, 0x40); // loop
+  c.get(OUT);
+  body(c);
+  if (store === 'i32') c.op(0x36, 0x02, 0x00);
+  else c.op(0x38, 0x02, 0x00);
+  c.get(P).i32(rowBytes).op(0x6a).set(P);
+  c.get(OUT).i32(4).op(0x6a).tee(OUT).get(END).op(0x47, 0x0d, 0x00); // br_if loop while out != end
+  c.op(0x0b, 0x0b, 0x0b); // end loop, end block, end func
+  const locals = vec([
+    [1, I32],
+    [2, V128],
+  ]);
+  const fn = locals.concat(c.bytes);
+  const out: number[] = [];
+  uleb(fn.length, out);
+  return out.concat(fn);
+}
+
+/** int8 rows (padded to 16) · int16 query → i32 per row, via i32x4.dot_i16x8_s. */
+function dotI8Body(paddedDims: number): (c: Code) => void {
+  const P = 0;
+  const Q = 2;
+  const ACC = 5;
+  const A = 6;
+  return (c) => {
+    for (let b = 0; b < paddedDims / 16; b++) {
+      c.get(P).load(b * 16).tee(A).simd(0x87); // extend_low_i8x16_s
+      c.get(Q).load(b * 32).simd(0xba); // dot_i16x8_s
+      c.get(A).simd(0x88); // extend_high_i8x16_s
+      c.get(Q).load(b * 32 + 16).simd(0xba);
+      c.simd(0xae); // i32x4.add
+      if (b > 0) c.get(ACC).simd(0xae);
+      c.set(ACC);
+    }
+    c.get(ACC).simd(0x1b, 0).get(ACC).simd(0x1b, 1).op(0x6a);
+    c.get(ACC).simd(0x1b, 2).op(0x6a).get(ACC).simd(0x1b, 3).op(0x6a);
+  };
+}
+
+/** f32 rows (padded to 4) · f32 query → f32 per row; two accumulators hide add latency. */
+function dotF32Body(paddedDims: number): (c: Code) => void {
+  const P = 0;
+  const Q = 2;
+  const ACC = 5;
+  const B = 6;
+  return (c) => {
+    const blocks = paddedDims / 4;
+    for (let b = 0; b < blocks; b++) {
+      const acc = b % 2 === 0 ? ACC : B;
+      c.get(P).load(b * 16).get(Q).load(b * 16).simd(0xe6); // f32x4.mul
+      if (b >= 2) c.get(acc).simd(0xe4); // f32x4.add
+      c.set(acc);
+    }
+    if (blocks > 1) c.get(ACC).get(B).simd(0xe4).set(ACC);
+    c.get(ACC).simd(0x1f, 0).get(ACC).simd(0x1f, 1).op(0x92);
+    c.get(ACC).simd(0x1f, 2).get(ACC).simd(0x1f, 3).op(0x92).op(0x92);
+  };
+}
+
+function moduleBytes(kind: 'i8' | 'f32', paddedDims: number): Uint8Array {
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  section(1, vec([[0x60, 4, I32, I32, I32, I32, 0]]), out); // (i32 i32 i32 i32) -> ()
+  section(3, vec([[0]]), out);
+  section(5, vec([[0x00, 0x01]]), out); // memory min 1 page, no max
+  section(7, vec([name('memory').concat([0x02, 0]), name('scan').concat([0x00, 0])]), out);
+  const body = kind === 'i8' ? rowLoop(paddedDims, 'i32', dotI8Body(paddedDims)) : rowLoop(paddedDims * 4, 'f32', dotF32Body(paddedDims));
+  section(10, vec([body]), out);
+  return new Uint8Array(out);
+}
+
+export interface ScanKernel {
+  readonly memory: WebAssembly.Memory;
+  /** scan(rowsPtr, n, queryPtr, outPtr): one score per row into out. */
+  readonly scan: (rows: number, n: number, query: number, out: number) => void;
+}
+
+let simdSupport: boolean | undefined;
+
+export function wasmSimdSupported(): boolean {
+  if (simdSupport === undefined) {
+    try {
+      simdSupport = typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes('i8', 16) as BufferSource);
+    } catch {
+      simdSupport = false;
+    }
+  }
+  return simdSupport;
+}
+
+const compiled = new Map<string, WebAssembly.Module>();
+
+/** A fresh instance (own memory) of the scan kernel for this element type and padded width. */
+export function scanKernel(kind: 'i8' | 'f32', paddedDims: number): ScanKernel {
+  const key = `${kind}:${paddedDims}`;
+  let mod = compiled.get(key);
+  if (!mod) {
+    mod = new WebAssembly.Module(moduleBytes(kind, paddedDims) as BufferSource);
+    compiled.set(key, mod);
+  }
+  const instance = new WebAssembly.Instance(mod, {});
+  const exports = instance.exports as unknown as ScanKernel;
+  return { memory: exports.memory, scan: exports.scan };
+}
+
+export function kernelBytes(kind: 'i8' | 'f32', paddedDims: number): number {
+  return moduleBytes(kind, paddedDims).length;
+}
+
+const PAGE = 65536;
+
+/**
+ * Linear-memory layout for one index: rows from byte 0 (so growing capacity never moves them),
+ * then the query, then one 4-byte score per row. Views must be re-taken after `ensure`, because
+ * growing memory detaches the old ArrayBuffer.
+ */
+export class WasmArena {
+  capacity = 0;
+
+  constructor(
+    readonly kernel: ScanKernel,
+    readonly rowBytes: number,
+    readonly queryBytes: number,
+  ) {}
+
+  ensure(rows: number): void {
+    if (rows <= this.capacity) return;
+    const need = rows * this.rowBytes + this.queryBytes + rows * 4;
+    const have = this.kernel.memory.buffer.byteLength;
+    if (need > have) this.kernel.memory.grow(Math.ceil((need - have) / PAGE));
+    this.capacity = rows;
+  }
+
+  get buffer(): ArrayBuffer {
+    return this.kernel.memory.buffer as ArrayBuffer;
+  }
+
+  get queryPtr(): number {
+    return this.capacity * this.rowBytes;
+  }
+
+  get outPtr(): number {
+    return this.capacity * this.rowBytes + this.queryBytes;
+  }
+
+  /** Runs the kernel over rows [0, n) and returns the score buffer's byte offset. */
+  scan(n: number): number {
+    this.kernel.scan(0, n, this.queryPtr, this.outPtr);
+    return this.outPtr;
+  }
+}
+
+/** Precompiles asynchronously, so large modules never hit the main thread's synchronous-compile limit. */
+export async function precompileKernel(kind: 'i8' | 'f32', paddedDims: number): Promise<void> {
+  const key = `${kind}:${paddedDims}`;
+  if (compiled.has(key) || !wasmSimdSupported()) return;
+  compiled.set(key, await WebAssembly.compile(moduleBytes(kind, paddedDims) as BufferSource));
+}
+
+/** The kernel, or undefined when this runtime has no wasm SIMD (or refuses to compile it here). */
+export function tryScanKernel(kind: 'i8' | 'f32', paddedDims: number): ScanKernel | undefined {
+  if (!wasmSimdSupported()) return undefined;
+  try {
+    return scanKernel(kind, paddedDims);
+  } catch {
+    return undefined;
+  }
+}
