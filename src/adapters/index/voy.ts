@@ -15,11 +15,18 @@ import type { Accept } from './flat';
 export const VOY_MAX_DIMS = 768;
 
 let voyReady: Promise<void> | undefined;
+let voyMemory: WebAssembly.Memory | undefined;
+
+/** Voy hands vectors to wasm as JSON text; chunks keep each string far below V8's ~512 MB limit. */
+const CHUNK_NUMBERS = 1 << 21;
 
 /** Instantiates Voy's wasm once per realm (page or worker). */
 export function loadVoy(): Promise<void> {
   voyReady ??= initVoyWasm({ './voy_search_bg.js': bg as unknown as WebAssembly.ModuleImports }).then(
-    (instance) => bg.__wbg_set_wasm(instance.exports),
+    (instance) => {
+      bg.__wbg_set_wasm(instance.exports);
+      voyMemory = instance.exports.memory as WebAssembly.Memory;
+    },
     (err: unknown) => {
       voyReady = undefined;
       throw err;
@@ -31,6 +38,16 @@ export function loadVoy(): Promise<void> {
 export async function createVoyIndex(dims: number): Promise<VoyIndex> {
   await loadVoy();
   return new VoyIndex(dims);
+}
+
+/** Size of Voy's wasm heap, shared by every Voy index in this realm; it only ever grows. */
+export function voyHeapBytes(): number {
+  return voyMemory?.buffer.byteLength ?? 0;
+}
+
+function* chunks(entries: [string, Float32Array][], dims: number): Generator<[string, Float32Array][]> {
+  const per = Math.max(1, Math.floor(CHUNK_NUMBERS / dims));
+  for (let i = 0; i < entries.length; i += per) yield entries.slice(i, i + per);
 }
 
 function resource(items: Iterable<[string, Float32Array]>): bg.Resource {
@@ -66,7 +83,13 @@ export class VoyIndex implements VectorIndex {
     checkItems(this.kind, this.dims, items);
     const next = new Map<string, Float32Array>();
     for (const { id, vector } of items) next.set(id, normalized(vector));
-    const voy = next.size > 0 ? new bg.Voy(resource(next)) : new bg.Voy();
+    const voy = new bg.Voy();
+    try {
+      for (const part of chunks([...next], this.dims)) voy.add(resource(part));
+    } catch (err) {
+      voy.free();
+      throw err;
+    }
     this.voy.free();
     this.voy = voy;
     this.vectors = next;
@@ -78,7 +101,7 @@ export class VoyIndex implements VectorIndex {
     for (const { id, vector } of items) fresh.set(id, normalized(vector));
     const replaced = [...fresh.keys()].filter((id) => this.vectors.has(id));
     this.remove(replaced);
-    this.voy.add(resource(fresh));
+    for (const part of chunks([...fresh], this.dims)) this.voy.add(resource(part));
     for (const [id, v] of fresh) this.vectors.set(id, v);
   }
 
@@ -91,7 +114,7 @@ export class VoyIndex implements VectorIndex {
         this.vectors.delete(id);
       }
     }
-    if (gone.length > 0) this.voy.remove(resource(gone));
+    for (const part of chunks(gone, this.dims)) this.voy.remove(resource(part));
   }
 
   has(id: string): boolean {
@@ -120,8 +143,23 @@ export class VoyIndex implements VectorIndex {
     }
   }
 
+  /** Bytes we hold for vectors plus Voy's whole wasm heap (an upper bound: the heap never shrinks). */
+  get bytes(): number {
+    return this.vectors.size * this.dims * 4 + voyHeapBytes();
+  }
+
   /** Voy's own snapshot (JSON); fails for large indexes (~60k vectors) inside Voy. */
   serialize(): string {
     return this.voy.serialize();
+  }
+
+  /** Restores from serialize() output; `vectors` must be the same items (for scores and remove). */
+  static deserialize(dims: number, snapshot: string, items: IndexedVector[]): VoyIndex {
+    const index = new VoyIndex(dims);
+    checkItems(index.kind, dims, items);
+    index.voy.free();
+    index.voy = bg.Voy.deserialize(snapshot);
+    for (const { id, vector } of items) index.vectors.set(id, normalized(vector));
+    return index;
   }
 }
