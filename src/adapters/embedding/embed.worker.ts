@@ -1,0 +1,113 @@
+// The only place the app loads transformers.js (loading it twice would ship ONNX Runtime twice).
+// Runs in a worker so model loading and embedding never block the UI.
+import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import ortWasm from 'onnxruntime-web/dist/ort-wasm.wasm?url';
+import ortWasmSimd from 'onnxruntime-web/dist/ort-wasm-simd.wasm?url';
+import ortWasmThreaded from 'onnxruntime-web/dist/ort-wasm-threaded.wasm?url';
+import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
+import type { ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
+
+const HUB = env.remoteHost;
+
+// Offline by default: models come from our own origin; ORT's wasm too, never from a CDN.
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+env.localModelPath = new URL('models/', new URL(import.meta.env.BASE_URL, self.location.origin)).href;
+env.backends.onnx.wasm.wasmPaths = {
+  'ort-wasm.wasm': ortWasm,
+  'ort-wasm-simd.wasm': ortWasmSimd,
+  'ort-wasm-threaded.wasm': ortWasmThreaded,
+  'ort-wasm-simd-threaded.wasm': ortWasmSimdThreaded,
+} as unknown as string;
+// Threads need cross-origin isolation, which a static offline page does not have.
+env.backends.onnx.wasm.numThreads = 1;
+
+const pipelines = new Map<string, Promise<FeatureExtractionPipeline>>();
+const cancelled = new Set<number>();
+
+function post(message: WorkerResponse, transfer: Transferable[] = []) {
+  (self as unknown as Worker).postMessage(message, transfer);
+}
+
+function load(spec: ModelSpec, requestId: number): Promise<FeatureExtractionPipeline> {
+  const key = `${spec.id}|${spec.quantized}`;
+  let loading = pipelines.get(key);
+  if (!loading) {
+    env.allowRemoteModels = Boolean(spec.allowRemote);
+    env.remoteHost = spec.remoteHost ?? HUB;
+    const files = new Map<string, { loaded: number; total: number }>();
+    loading = pipeline('feature-extraction', spec.id, {
+      quantized: spec.quantized,
+      progress_callback: (p: { status: string; file?: string; loaded?: number; total?: number }) => {
+        if (p.status !== 'progress' && p.status !== 'done') return;
+        const entry = files.get(p.file ?? '') ?? { loaded: 0, total: 0 };
+        if (p.status === 'progress') Object.assign(entry, { loaded: p.loaded ?? 0, total: p.total ?? 0 });
+        else entry.loaded = entry.total;
+        files.set(p.file ?? '', entry);
+        let done = 0;
+        let total = 0;
+        for (const f of files.values()) {
+          done += f.loaded;
+          total += f.total;
+        }
+        post({ type: 'progress', requestId, phase: 'load', done, total, file: p.file });
+      },
+    }) as Promise<FeatureExtractionPipeline>;
+    // Back to offline as soon as the explicit download is over.
+    loading.finally(() => {
+      env.allowRemoteModels = false;
+      env.remoteHost = HUB;
+    });
+    loading.catch(() => pipelines.delete(key));
+    pipelines.set(key, loading);
+  }
+  return loading;
+}
+
+async function embed(spec: ModelSpec, texts: string[], batchSize: number, requestId: number): Promise<Float32Array[]> {
+  const extractor = await load(spec, requestId);
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += batchSize) {
+    if (cancelled.has(requestId)) throw Object.assign(new Error('cancelled'), { cancelled: true });
+    const batch = texts.slice(start, start + batchSize);
+    const output = await extractor(batch, { pooling: spec.pooling === 'none' ? 'none' : spec.pooling, normalize: spec.normalize } as never);
+    const [rows, dims] = output.dims.length === 3 ? [output.dims[0], output.dims[2]] : output.dims;
+    const data = output.data as Float32Array;
+    for (let r = 0; r < rows; r++) vectors.push(data.slice(r * dims, (r + 1) * dims));
+    post({ type: 'progress', requestId, phase: 'embed', done: vectors.length, total: texts.length });
+    // Yield so a cancel message queued behind this batch is seen before the next one.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return vectors;
+}
+
+self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    cancelled.add(request.requestId);
+    return;
+  }
+  try {
+    if (request.type === 'load') {
+      const extractor = await load(request.model, request.requestId);
+      const probe = await extractor(['dimension probe'], { pooling: request.model.pooling, normalize: request.model.normalize } as never);
+      post({ type: 'loaded', requestId: request.requestId, dims: probe.dims[probe.dims.length - 1] });
+    } else {
+      const vectors = await embed(request.model, request.texts, request.batchSize, request.requestId);
+      post({ type: 'result', requestId: request.requestId, vectors }, vectors.map((v) => v.buffer));
+    }
+  } catch (error) {
+    const err = error as Error & { cancelled?: boolean };
+    post({ type: 'error', requestId: request.requestId, message: describeLoadError(err, request), cancelled: err.cancelled });
+  } finally {
+    cancelled.delete(request.requestId);
+  }
+};
+
+function describeLoadError(error: Error, request: WorkerRequest): string {
+  const message = error?.message ?? String(error);
+  if ('model' in request && /Could not locate file|404|Unauthorized access|local_files_only|allowRemoteModels/i.test(message)) {
+    return `model "${request.model.id}" is not available offline (${message}). Import its folder or download it first.`;
+  }
+  return message;
+}

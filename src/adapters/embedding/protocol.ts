@@ -1,0 +1,23 @@
+// Messages between the app and the embedding worker. Plain data only: they cross postMessage.
+
+export interface ModelSpec {
+  id: string;
+  pooling: 'mean' | 'cls' | 'none';
+  normalize: boolean;
+  quantized: boolean;
+  /** Off unless the user explicitly starts a download. */
+  allowRemote?: boolean;
+  /** Stand-in for the Hub (tests) or a mirror the user chose. */
+  remoteHost?: string;
+}
+
+export type WorkerRequest =
+  | { type: 'load'; requestId: number; model: ModelSpec }
+  | { type: 'embed'; requestId: number; model: ModelSpec; texts: string[]; batchSize: number }
+  | { type: 'cancel'; requestId: number };
+
+export type WorkerResponse =
+  | { type: 'progress'; requestId: number; phase: 'load' | 'embed'; done: number; total: number; file?: string }
+  | { type: 'loaded'; requestId: number; dims: number }
+  | { type: 'result'; requestId: number; vectors: Float32Array[] }
+  | { type: 'error'; requestId: number; message: string; cancelled?: boolean };

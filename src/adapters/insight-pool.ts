@@ -1,0 +1,311 @@
+// The pool: one object that ties the store (truth), the embedder and a derived vector index together.
+// Both the UI and `window.insightPool` call this, so they behave the same by construction.
+import { createMemory, contentHash, keyText, matchesFilter, MemoryValidationError } from '../core/memory';
+import type { KeyMode, Memory, MemoryFilter, MemoryInput } from '../core/memory';
+import type { Embedder, EmbedProgress } from '../core/embedder';
+import { rankExact, resolveRetrieval, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
+import { formatPromptBlock } from '../core/prompt-block';
+import type { VectorIndex } from './index/types';
+import { MemoryStore, type StoredMemory } from './store';
+
+export type IndexKind = 'auto' | 'flat' | 'voy' | 'int8';
+export type IndexFactory = (kind: IndexKind, dims: number, size: number) => Promise<VectorIndex>;
+
+export interface InsightPoolOptions {
+  store: MemoryStore;
+  embedder: Embedder;
+  createIndex: IndexFactory;
+  index?: IndexKind;
+  /** Key mode for a new pool; an existing pool keeps its own. */
+  keyMode?: KeyMode;
+  /** Memories added the first time the pool is opened empty. */
+  seed?: MemoryInput[];
+}
+
+export interface IndexStatus {
+  kind: string;
+  size: number;
+  revision: number;
+  /** How many times the index was (re)built from the store since the pool opened. */
+  rebuilds: number;
+}
+
+export const MAX_BATCH = 10_000;
+
+type Listener = () => void;
+
+export class InsightPool {
+  private memories = new Map<string, StoredMemory>();
+  private index!: VectorIndex;
+  private indexRevision = -1;
+  private rebuilds = 0;
+  private keyMode: KeyMode = 'title';
+  private listeners = new Set<Listener>();
+  private readyPromise: Promise<void>;
+  // Writes go through one queue so the in-memory mirror and the index follow the store in order.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: InsightPoolOptions) {
+    this.readyPromise = this.init();
+  }
+
+  get model(): string {
+    return this.options.embedder.model;
+  }
+
+  get dims(): number {
+    return this.options.embedder.dims;
+  }
+
+  get settings(): { model: string; dims: number; keyMode: KeyMode; index: string } {
+    return { model: this.model, dims: this.dims, keyMode: this.keyMode, index: this.index?.kind ?? 'none' };
+  }
+
+  /** Resolves when the store is loaded and the index is built. */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  indexStatus(): IndexStatus {
+    return { kind: this.index.kind, size: this.index.size, revision: this.indexRevision, rebuilds: this.rebuilds };
+  }
+
+  async add(input: MemoryInput | MemoryInput[], onProgress?: (p: EmbedProgress) => void): Promise<Memory[]> {
+    const inputs = Array.isArray(input) ? input : [input];
+    if (inputs.length === 0) return [];
+    if (inputs.length > MAX_BATCH) throw new MemoryValidationError(`too many memories in one call (max ${MAX_BATCH})`, []);
+    // Validate everything before embedding or writing anything: one bad item rejects the batch.
+    const now = new Date();
+    const drafts = inputs.map((item, i) => {
+      try {
+        return createMemory(item, now);
+      } catch (error) {
+        if (error instanceof MemoryValidationError && inputs.length > 1) {
+          throw new MemoryValidationError(`memory #${i + 1}: ${error.message}`, error.issues);
+        }
+        throw error;
+      }
+    });
+    const ids = new Set<string>();
+    for (const d of drafts) {
+      if (ids.has(d.id)) throw new MemoryValidationError(`id "${d.id}" appears twice in this batch`, []);
+      ids.add(d.id);
+    }
+    await this.ready();
+    const stored = await this.withEmbeddings(drafts, onProgress);
+    return this.serialize(async () => {
+      await this.syncIfStale();
+      const revision = await this.options.store.insert(stored);
+      for (const m of stored) this.memories.set(m.id, m);
+      this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+      this.indexRevision = revision;
+      this.emit();
+      return stored.map(publicMemory);
+    });
+  }
+
+  /** Edits a memory; re-embeds it when its key text changed. */
+  async update(id: string, patch: Partial<MemoryInput>): Promise<Memory> {
+    await this.ready();
+    requireId(id);
+    if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+      throw new MemoryValidationError('update needs an object of fields to change', []);
+    }
+    const current = this.memories.get(id) ?? (await this.options.store.get(id));
+    if (!current) throw new MemoryValidationError(`no memory with id "${id}"`, []);
+    const { embedding: _e, hash: _h, ...base } = current;
+    const next = createMemory({ ...base, ...patch, id, createdAt: current.createdAt });
+    const key = keyText(next, this.keyMode);
+    const [stored] =
+      current.embedding && current.embedding.key === key && current.embedding.model === this.model
+        ? [{ ...next, hash: await contentHash(next), embedding: current.embedding }]
+        : await this.withEmbeddings([next]);
+    return this.serialize(async () => {
+      await this.syncIfStale();
+      const revision = await this.options.store.update([stored]);
+      this.memories.set(id, stored);
+      this.index.remove([id]);
+      this.index.add([{ id, vector: stored.embedding!.vector }]);
+      this.indexRevision = revision;
+      this.emit();
+      return publicMemory(stored);
+    });
+  }
+
+  async remove(idOrIds: string | string[]): Promise<number> {
+    const ids = Array.isArray(idOrIds) ? idOrIds : [idOrIds];
+    ids.forEach(requireId);
+    await this.ready();
+    return this.serialize(async () => {
+      await this.syncIfStale();
+      const revision = await this.options.store.remove(ids);
+      for (const id of ids) this.memories.delete(id);
+      this.index.remove(ids);
+      this.indexRevision = revision;
+      this.emit();
+      return ids.length;
+    });
+  }
+
+  async get(id: string): Promise<Memory | undefined> {
+    requireId(id);
+    await this.ready();
+    await this.syncIfStale();
+    const m = this.memories.get(id);
+    return m && publicMemory(m);
+  }
+
+  /** Memories matching the filter, newest first. */
+  async list(filter: MemoryFilter = {}): Promise<Memory[]> {
+    await this.ready();
+    await this.syncIfStale();
+    return [...this.memories.values()]
+      .filter((m) => matchesFilter(m, filter ?? {}))
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1))
+      .map(publicMemory);
+  }
+
+  async count(filter?: MemoryFilter): Promise<number> {
+    if (!filter) {
+      await this.ready();
+      await this.syncIfStale();
+      return this.memories.size;
+    }
+    return (await this.list(filter)).length;
+  }
+
+  /** Distinct values present in the pool, for filter menus. */
+  facets(): { domains: string[]; sourceModels: string[]; importedFrom: string[] } {
+    const domains = new Set<string>();
+    const models = new Set<string>();
+    const sources = new Set<string>();
+    for (const m of this.memories.values()) {
+      domains.add(m.domain);
+      models.add(m.sourceModel);
+      if (m.provenance.importedFrom) sources.add(m.provenance.importedFrom);
+    }
+    return { domains: [...domains].sort(), sourceModels: [...models].sort(), importedFrom: [...sources].sort() };
+  }
+
+  async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievedMemory[]> {
+    const resolved = resolveRetrieval(query, options);
+    await this.ready();
+    await this.syncIfStale();
+    const [vector] = await this.options.embedder.embed([resolved.query]);
+    const filter = { levels: resolved.options.levels, domains: resolved.options.domains, excludeDomains: resolved.options.excludeDomains };
+    const accept = (id: string) => {
+      const m = this.memories.get(id);
+      return m !== undefined && matchesFilter(m, filter);
+    };
+    const candidates = this.index.search(vector, resolved.options.k, accept);
+    const results = rankExact(
+      vector,
+      candidates.map((c) => c.id),
+      (id) => {
+        const m = this.memories.get(id);
+        return m?.embedding ? { memory: publicMemory(m), vector: m.embedding.vector } : undefined;
+      },
+      resolved.options,
+    );
+    return results;
+  }
+
+  promptBlock(results: RetrievedMemory[]): string {
+    return formatPromptBlock(results);
+  }
+
+  async embed(texts: string[], onProgress?: (p: EmbedProgress) => void): Promise<Float32Array[]> {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
+      throw new MemoryValidationError('embed needs an array of strings', []);
+    }
+    return this.options.embedder.embed(texts, onProgress);
+  }
+
+  /** Drops the in-memory index and rebuilds it from the store. */
+  async rebuildIndex(): Promise<void> {
+    await this.serialize(() => this.reload());
+  }
+
+  private async init(): Promise<void> {
+    const { store } = this.options;
+    const saved = await store.settings();
+    this.keyMode = saved?.keyMode ?? this.options.keyMode ?? 'title';
+    if (!saved) await store.saveSettings({ model: this.model, keyMode: this.keyMode });
+    await this.reload();
+    if (this.options.seed?.length && this.memories.size === 0 && !(await store.wasSeeded())) {
+      const drafts = this.options.seed.map((s) => createMemory(s));
+      const stored = await this.withEmbeddings(drafts);
+      this.indexRevision = await store.insert(stored);
+      // Only once: a user who deletes the demo memories does not get them back on reload.
+      await store.markSeeded();
+      for (const m of stored) this.memories.set(m.id, m);
+      this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+    }
+  }
+
+  /** Loads memories from the store and builds a fresh index. Memories embedded by another model are re-embedded. */
+  private async reload(): Promise<void> {
+    const { store } = this.options;
+    const revision = await store.revision();
+    const all = await store.all();
+    const foreign = all.filter((m) => !m.embedding || m.embedding.model !== this.model || m.embedding.key !== keyText(m, this.keyMode));
+    if (foreign.length) {
+      const fixed = await this.withEmbeddings(foreign.map(({ hash: _h, embedding: _e, ...m }) => m));
+      await store.update(fixed);
+      const byId = new Map(fixed.map((m) => [m.id, m]));
+      for (let i = 0; i < all.length; i++) all[i] = byId.get(all[i].id) ?? all[i];
+    }
+    this.memories = new Map(all.map((m) => [m.id, m]));
+    const index = await this.options.createIndex(this.options.index ?? 'auto', this.dims, all.length);
+    index.build(all.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+    this.index = index;
+    this.indexRevision = foreign.length ? await store.revision() : revision;
+    this.rebuilds++;
+  }
+
+  /** Another tab (or an import) may have written since we built the index: detect it and rebuild. */
+  private async syncIfStale(): Promise<void> {
+    const revision = await this.options.store.revision();
+    if (revision !== this.indexRevision || this.index.size !== this.memories.size) {
+      await this.reload();
+      this.emit();
+    }
+  }
+
+  private async withEmbeddings(drafts: Memory[], onProgress?: (p: EmbedProgress) => void): Promise<StoredMemory[]> {
+    const keys = drafts.map((m) => keyText(m, this.keyMode));
+    const vectors = await this.options.embedder.embed(keys, onProgress);
+    return Promise.all(
+      drafts.map(async (m, i) => ({
+        ...m,
+        hash: await contentHash(m),
+        embedding: { model: this.model, dims: vectors[i].length, key: keys[i], vector: vectors[i] },
+      })),
+    );
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+function requireId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || !id) throw new MemoryValidationError('id must be a non-empty string', []);
+}
+
+/** What callers get: the memory with its embedding description, but no internal hash. */
+function publicMemory(m: StoredMemory): Memory {
+  const { hash: _hash, ...memory } = m;
+  return memory;
+}

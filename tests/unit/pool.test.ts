@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InsightPool } from '../../src/adapters/insight-pool';
+import { MemoryStore } from '../../src/adapters/store';
+import { createIndex } from '../../src/adapters/index/choose';
+import { formatPromptBlock } from '../../src/core/prompt-block';
+import { wordEmbedder } from './helpers/word-embedder';
+
+let dbName: string;
+let stores: MemoryStore[] = [];
+
+async function openPool(opts: { seed?: boolean; embedder?: ReturnType<typeof wordEmbedder>; index?: 'flat' | 'voy' } = {}) {
+  const store = await MemoryStore.open(dbName);
+  stores.push(store);
+  const pool = new InsightPool({
+    store,
+    embedder: opts.embedder ?? wordEmbedder(),
+    createIndex: (kind, dims, size) => createIndex(kind, dims, size),
+    index: opts.index ?? 'flat',
+    seed: opts.seed ? [{ title: 'Seeded memory', content: 'From the demo pool.' }] : undefined,
+  });
+  await pool.ready();
+  return { pool, store };
+}
+
+const insights = [
+  { title: 'Reproduce the failing test first', content: 'Write a reproduction before fixing.', domain: 'swe' },
+  { title: 'Install missing packages with apt', content: 'Install the tool, rerun the command.', domain: 'terminal' },
+  { title: 'Check input limits for complexity', content: 'Pick the algorithm from the limits.', domain: 'competitive-programming' },
+  { title: 'Run the failing test after every edit', content: 'Short edit test loops.', domain: 'swe' },
+];
+
+beforeEach(() => {
+  dbName = `pool-test-${Math.random()}`;
+});
+afterEach(() => {
+  stores.forEach((s) => s.close());
+  stores = [];
+});
+
+describe('InsightPool', () => {
+  it('adds, lists newest first, counts and retrieves nearest first with exact cosine', async () => {
+    const { pool } = await openPool();
+    const added = await pool.add(insights);
+    expect(added).toHaveLength(4);
+    expect(await pool.count()).toBe(4);
+    const results = await pool.retrieve('the test is failing', { k: 3 });
+    expect(results).toHaveLength(3);
+    expect(results.map((r) => r.memory.title).slice(0, 2).sort()).toEqual([
+      'Reproduce the failing test first',
+      'Run the failing test after every edit',
+    ]);
+    for (let i = 1; i < results.length; i++) expect(results[i - 1].score).toBeGreaterThanOrEqual(results[i].score);
+    expect(results[0].score).toBeLessThanOrEqual(1);
+  });
+
+  it('leaves out the task\'s own domain when asked (the transfer protocol)', async () => {
+    const { pool } = await openPool();
+    await pool.add(insights);
+    const results = await pool.retrieve('the test is failing', { k: 3, excludeDomains: ['swe'] });
+    expect(results.map((r) => r.memory.domain)).not.toContain('swe');
+    expect(results).toHaveLength(2);
+    const onlySwe = await pool.retrieve('install', { domains: ['terminal'] });
+    expect(onlySwe.map((r) => r.memory.domain)).toEqual(['terminal']);
+    const high = await pool.retrieve('the test is failing', { minScore: 0.99 });
+    expect(high).toEqual([]);
+  });
+
+  it('persists across reopen and gives the same top-3 with the same scores', async () => {
+    const first = await openPool();
+    await first.pool.add(insights);
+    const before = await first.pool.retrieve('failing test', { k: 3 });
+    first.store.close();
+    const second = await openPool();
+    const after = await second.pool.retrieve('failing test', { k: 3 });
+    expect(after.map((r) => [r.memory.id, r.score])).toEqual(before.map((r) => [r.memory.id, r.score]));
+  });
+
+  it('rejects a batch with one bad memory and writes nothing', async () => {
+    const { pool, store } = await openPool();
+    await pool.add(insights[0]);
+    const revision = await store.revision();
+    await expect(pool.add([insights[1], { title: '', content: 'x' }])).rejects.toThrow(/memory #2: .*title must not be empty/);
+    await expect(pool.add({ title: 'x'.repeat(301), content: 'y' })).rejects.toThrow(/title is too long/);
+    await expect(pool.add({ title: 1 as unknown as string, content: 'y' })).rejects.toThrow(/title must be a string/);
+    expect(await pool.count()).toBe(1);
+    expect(await store.revision()).toBe(revision);
+  });
+
+  it('never overwrites on an id conflict', async () => {
+    const { pool } = await openPool();
+    await pool.add({ ...insights[0], id: 'fixed-id' });
+    await expect(pool.add({ ...insights[1], id: 'fixed-id' })).rejects.toThrow(/already exists/);
+    expect((await pool.get('fixed-id'))?.title).toBe(insights[0].title);
+  });
+
+  it('edits re-embed only when the key text changes, and deletes', async () => {
+    const embedder = wordEmbedder();
+    const { pool } = await openPool({ embedder });
+    const [m] = await pool.add(insights[0]);
+    const calls = embedder.calls;
+    await pool.update(m.id, { content: 'Changed content, same title.' });
+    expect(embedder.calls).toBe(calls);
+    const edited = await pool.update(m.id, { title: 'Install packages first' });
+    expect(embedder.calls).toBe(calls + 1);
+    expect(edited.embedding?.key).toBe('Install packages first');
+    expect((await pool.retrieve('install packages', { k: 1 }))[0].memory.id).toBe(m.id);
+    await expect(pool.update(m.id, { level: 'poem' as never })).rejects.toThrow(/level must be one of/);
+    await expect(pool.remove('missing')).rejects.toThrow(/no memory with id/);
+    expect(await pool.remove(m.id)).toBe(1);
+    expect(await pool.count()).toBe(0);
+  });
+
+  it('detects a stale index (another tab wrote) and rebuilds it from the store', async () => {
+    const a = await openPool();
+    const b = await openPool();
+    await a.pool.add(insights.slice(0, 2));
+    const rebuilds = b.pool.indexStatus().rebuilds;
+    expect(await b.pool.count()).toBe(2);
+    expect(b.pool.indexStatus().rebuilds).toBe(rebuilds + 1);
+    expect(b.pool.indexStatus().size).toBe(2);
+  });
+
+  it('seeds the demo pool once, and not again after the user deletes it', async () => {
+    const first = await openPool({ seed: true });
+    const [seeded] = await first.pool.list();
+    expect(seeded.title).toBe('Seeded memory');
+    await first.pool.remove(seeded.id);
+    const second = await openPool({ seed: true });
+    expect(await second.pool.count()).toBe(0);
+  });
+
+  it('re-embeds memories made with another model when the pool model changes', async () => {
+    const first = await openPool({ embedder: wordEmbedder(64, 'test/a') });
+    await first.pool.add(insights);
+    const second = await openPool({ embedder: wordEmbedder(32, 'test/b') });
+    const all = await second.pool.list();
+    expect(all.every((m) => m.embedding?.model === 'test/b' && m.embedding.vector.length === 32)).toBe(true);
+    expect((await second.pool.retrieve('failing test'))[0].score).toBeGreaterThan(0);
+  });
+
+  it('validates retrieve input', async () => {
+    const { pool } = await openPool();
+    await expect(pool.retrieve('', {})).rejects.toThrow(/query must not be empty/);
+    await expect(pool.retrieve(42 as unknown as string)).rejects.toThrow(/query must be a string/);
+    await expect(pool.retrieve('x', { k: 0 })).rejects.toThrow(/k must be at least 1/);
+    await expect(pool.retrieve('x', { k: '3' as unknown as number })).rejects.toThrow(/k must be a number/);
+    await expect(pool.retrieve('x', { colour: 1 } as never)).rejects.toThrow(/unknown option: colour/);
+  });
+
+  it('formats a prompt block naming each memory with its domain and score', async () => {
+    const { pool } = await openPool();
+    await pool.add(insights);
+    const results = await pool.retrieve('failing test', { k: 2 });
+    const block = formatPromptBlock(results);
+    expect(block.startsWith('<memories>')).toBe(true);
+    expect(block).toContain(`1. Insight: ${results[0].memory.title}`);
+    expect(block).toContain(`similarity ${results[0].score.toFixed(3)}`);
+    expect(formatPromptBlock([])).toBe('');
+  });
+});
