@@ -45,16 +45,19 @@ export class InsightPool {
   // Writes go through one queue so the in-memory mirror and the index follow the store in order.
   private queue: Promise<unknown> = Promise.resolve();
 
+  private embedder: Embedder;
+
   constructor(private readonly options: InsightPoolOptions) {
+    this.embedder = options.embedder;
     this.readyPromise = this.init();
   }
 
   get model(): string {
-    return this.options.embedder.model;
+    return this.embedder.model;
   }
 
   get dims(): number {
-    return this.options.embedder.dims;
+    return this.embedder.dims;
   }
 
   get settings(): { model: string; dims: number; keyMode: KeyMode; index: string } {
@@ -97,9 +100,11 @@ export class InsightPool {
       ids.add(d.id);
     }
     await this.ready();
-    const stored = await this.withEmbeddings(drafts, onProgress);
+    let stored = await this.withEmbeddings(drafts, onProgress);
     return this.serialize(async () => {
       await this.syncIfStale();
+      // The pool may have switched model while this batch was embedding: never mix vector spaces.
+      if (stored.some((m) => m.embedding!.model !== this.model)) stored = await this.withEmbeddings(drafts, onProgress);
       const revision = await this.options.store.insert(stored);
       for (const m of stored) this.memories.set(m.id, m);
       this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
@@ -121,12 +126,15 @@ export class InsightPool {
     const { embedding: _e, hash: _h, ...base } = current;
     const next = createMemory({ ...base, ...patch, id, createdAt: current.createdAt });
     const key = keyText(next, this.keyMode);
-    const [stored] =
+    let [stored] =
       current.embedding && current.embedding.key === key && current.embedding.model === this.model
         ? [{ ...next, hash: await contentHash(next), embedding: current.embedding }]
         : await this.withEmbeddings([next]);
     return this.serialize(async () => {
       await this.syncIfStale();
+      if (stored.embedding!.model !== this.model || stored.embedding!.key !== keyText(next, this.keyMode)) {
+        [stored] = await this.withEmbeddings([next]);
+      }
       const revision = await this.options.store.update([stored]);
       this.memories.set(id, stored);
       this.index.remove([id]);
@@ -196,7 +204,7 @@ export class InsightPool {
     const resolved = resolveRetrieval(query, options);
     await this.ready();
     await this.syncIfStale();
-    const [vector] = await this.options.embedder.embed([resolved.query]);
+    const [vector] = await this.embedder.embed([resolved.query]);
     const filter = { levels: resolved.options.levels, domains: resolved.options.domains, excludeDomains: resolved.options.excludeDomains };
     const accept = (id: string) => {
       const m = this.memories.get(id);
@@ -223,7 +231,37 @@ export class InsightPool {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
       throw new MemoryValidationError('embed needs an array of strings', []);
     }
-    return this.options.embedder.embed(texts, onProgress);
+    return this.embedder.embed(texts, onProgress);
+  }
+
+  /**
+   * Re-embeds every memory with another model and/or key mode. All vectors are computed first and written in one
+   * transaction, so a cancel (signal) or a failure leaves the pool exactly as it was.
+   */
+  async reembed(
+    change: { embedder?: Embedder; keyMode?: KeyMode },
+    onProgress?: (p: EmbedProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.ready();
+    await this.serialize(async () => {
+      await this.syncIfStale();
+      const embedder = change.embedder ?? this.embedder;
+      const keyMode = change.keyMode ?? this.keyMode;
+      const all = [...this.memories.values()];
+      const keys = all.map((m) => keyText(m, keyMode));
+      const vectors = await embedder.embed(keys, onProgress, signal);
+      if (signal?.aborted) throw new DOMException('re-embedding was cancelled', 'AbortError');
+      const stored = all.map((m, i) => ({
+        ...m,
+        embedding: { model: embedder.model, dims: vectors[i].length, key: keys[i], vector: vectors[i] },
+      }));
+      await this.options.store.replaceAll(stored, { model: embedder.model, keyMode });
+      this.embedder = embedder;
+      this.keyMode = keyMode;
+      await this.reload();
+      this.emit();
+    });
   }
 
   /** Drops the in-memory index and rebuilds it from the store. */
@@ -235,8 +273,9 @@ export class InsightPool {
     const { store } = this.options;
     const saved = await store.settings();
     this.keyMode = saved?.keyMode ?? this.options.keyMode ?? 'title';
-    if (!saved) await store.saveSettings({ model: this.model, keyMode: this.keyMode });
     await this.reload();
+    // Opened with another model than the pool's (reload re-embedded what needed it): the pool now uses this one.
+    if (!saved || saved.model !== this.model) await store.saveSettings({ model: this.model, keyMode: this.keyMode });
     if (this.options.seed?.length && this.memories.size === 0 && !(await store.wasSeeded())) {
       const drafts = this.options.seed.map((s) => createMemory(s));
       const stored = await this.withEmbeddings(drafts);
@@ -279,7 +318,7 @@ export class InsightPool {
 
   private async withEmbeddings(drafts: Memory[], onProgress?: (p: EmbedProgress) => void): Promise<StoredMemory[]> {
     const keys = drafts.map((m) => keyText(m, this.keyMode));
-    const vectors = await this.options.embedder.embed(keys, onProgress);
+    const vectors = await this.embedder.embed(keys, onProgress);
     return Promise.all(
       drafts.map(async (m, i) => ({
         ...m,

@@ -157,4 +157,42 @@ describe('InsightPool', () => {
     expect(block).toContain(`similarity ${results[0].score.toFixed(3)}`);
     expect(formatPromptBlock([])).toBe('');
   });
+
+  it('switches model by re-embedding every memory; a cancelled switch changes nothing', async () => {
+    const { pool, store } = await openPool();
+    await pool.add(insights);
+    const before = await store.all();
+    const other = wordEmbedder(32, 'test/other');
+    const controller = new AbortController();
+    const slow: typeof other = {
+      ...other,
+      model: other.model,
+      dims: other.dims,
+      calls: 0,
+      embed: async (texts: string[]) => {
+        controller.abort();
+        return other.embed(texts);
+      },
+    };
+    await expect(pool.reembed({ embedder: slow }, undefined, controller.signal)).rejects.toThrow(/cancel/);
+    expect(await store.all()).toEqual(before);
+    expect((await store.settings())?.model).toBe('test/words');
+
+    await pool.reembed({ embedder: other });
+    expect(pool.model).toBe('test/other');
+    expect((await store.settings())?.model).toBe('test/other');
+    const after = await store.all();
+    expect(after).toHaveLength(before.length);
+    expect(after.every((m) => m.embedding?.model === 'test/other' && m.embedding.dims === 32)).toBe(true);
+    const [top] = await pool.retrieve('install the missing tool', { k: 1 });
+    expect(top.memory.title).toBe('Install missing packages with apt');
+  });
+
+  it('re-embeds a pool opened with another model and remembers the new model', async () => {
+    const first = await openPool();
+    await first.pool.add(insights);
+    const second = await openPool({ embedder: wordEmbedder(48, 'test/second') });
+    expect((await second.store.settings())?.model).toBe('test/second');
+    expect((await second.store.all()).every((m) => m.embedding?.model === 'test/second')).toBe(true);
+  });
 });
