@@ -1,11 +1,12 @@
 // Wires the browser adapters into one pool: IndexedDB store + embedding worker + derived index.
-import { DEFAULT_MODEL_ID, getModel } from '../core/models';
+import { DEFAULT_MODEL_ID, getModel, type ModelInfo } from '../core/models';
 import { DEMO_POOL } from '../core/demo-pool';
 import type { EmbedProgress } from '../core/embedder';
 import { InsightPool, type IndexKind } from './insight-pool';
 import { createIndex } from './index/choose';
 import { MemoryStore } from './store';
 import { loadWorkerEmbedder } from './embedding/worker-embedder';
+import { registerInstalledModels, specFor } from './model-library';
 
 export interface BrowserPoolOptions {
   dbName?: string;
@@ -19,11 +20,17 @@ export interface BrowserPoolOptions {
 export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise<InsightPool> {
   const store = await MemoryStore.open(options.dbName);
   const saved = await store.settings();
-  const model = getModel(options.model ?? saved?.model ?? DEFAULT_MODEL_ID);
-  const embedder = await loadWorkerEmbedder(
-    { id: model.id, pooling: model.pooling, normalize: model.normalize, quantized: model.quantized },
-    options.onProgress,
-  );
+  registerInstalledModels();
+  let model: ModelInfo;
+  try {
+    model = getModel(options.model ?? saved?.model ?? DEFAULT_MODEL_ID);
+  } catch {
+    // The pool's model is gone from this browser (site data cleared): the texts are all still here, so the pool
+    // re-embeds with the default model on open instead of refusing to start.
+    console.warn(`model "${saved?.model}" is not installed here; re-embedding the pool with ${DEFAULT_MODEL_ID}`);
+    model = getModel(DEFAULT_MODEL_ID);
+  }
+  const embedder = await loadWorkerEmbedder(specFor(model), options.onProgress);
   const pool = new InsightPool({
     store,
     embedder,

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm test`: unit tests (vitest) then e2e (Playwright on the production build), and one closing
+// line summed from both runners' JSON reports, because CI reads only that line and the exit code.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const quick = process.argv.includes('--unit-only');
+mkdirSync('reports', { recursive: true });
+for (const f of ['reports/vitest.json', 'reports/playwright.json']) rmSync(f, { force: true });
+
+function run(cmd, args) {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  return r.status ?? 1;
+}
+
+const steps = [];
+steps.push(run('node', ['scripts/build-model.mjs', '--if-missing']));
+steps.push(run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/vitest.json']));
+if (!quick) {
+  const build = run('npx', ['vite', 'build']);
+  steps.push(build);
+  if (build === 0) steps.push(run('npx', ['playwright', 'test']));
+}
+
+let passed = 0;
+let failed = 0;
+const missing = [];
+if (existsSync('reports/vitest.json')) {
+  const v = JSON.parse(readFileSync('reports/vitest.json', 'utf8'));
+  passed += v.numPassedTests;
+  failed += v.numFailedTests;
+  // A file that fails to load has no tests but is a failure all the same.
+  failed += (v.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+} else missing.push('vitest');
+if (!quick) {
+  if (existsSync('reports/playwright.json')) {
+    const p = JSON.parse(readFileSync('reports/playwright.json', 'utf8'));
+    passed += (p.stats?.expected ?? 0) + (p.stats?.flaky ?? 0);
+    failed += p.stats?.unexpected ?? 0;
+    failed += (p.errors ?? []).length;
+  } else missing.push('playwright');
+}
+if (missing.length) {
+  console.log(`\nno report from: ${missing.join(', ')}`);
+  failed += missing.length;
+}
+const stepFailed = steps.some((s) => s !== 0);
+if (stepFailed && failed === 0) failed = 1;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || stepFailed ? 1 : 0);

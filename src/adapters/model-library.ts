@@ -1,0 +1,155 @@
+// Models beyond the embedded default: explicit downloads from a Hub (or a host the user names) and model folders
+// imported from disk. Both end up in transformers.js' own browser cache, so later loads work offline.
+import { getModel, registerModel, type ModelInfo } from '../core/models';
+import type { EmbedProgress, Embedder } from '../core/embedder';
+import { loadWorkerEmbedder } from './embedding/worker-embedder';
+import type { ModelSpec } from './embedding/protocol';
+
+/** transformers.js' Cache API bucket; it looks files up by their local URL first, then by their remote URL. */
+const CACHE_NAME = 'transformers-cache';
+const INSTALLED_KEY = 'insight-pool:installed-models';
+export const DEFAULT_HUB = 'https://huggingface.co/';
+
+export interface InstalledModel extends ModelInfo {
+  /** Where it was downloaded from; the cache is keyed by these URLs, so later loads need the same host. */
+  remoteHost?: string;
+}
+
+export class ModelImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelImportError';
+  }
+}
+
+export function installedModels(): InstalledModel[] {
+  try {
+    const raw = JSON.parse(localStorage.getItem(INSTALLED_KEY) ?? '[]');
+    return Array.isArray(raw) ? raw : [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(model: InstalledModel): void {
+  const others = installedModels().filter((m) => m.id !== model.id);
+  localStorage.setItem(INSTALLED_KEY, JSON.stringify([...others, model]));
+  registerModel(model);
+}
+
+/** Makes downloaded and imported models known to the registry (call before opening the pool). */
+export function registerInstalledModels(): void {
+  for (const m of installedModels()) registerModel(m);
+}
+
+export function specFor(model: ModelInfo | InstalledModel): ModelSpec {
+  return {
+    id: model.id,
+    pooling: model.pooling,
+    normalize: model.normalize,
+    quantized: model.quantized,
+    remoteHost: 'remoteHost' in model ? model.remoteHost : undefined,
+  };
+}
+
+/** Loads a registered (embedded, installed) model from our origin or the cache; never touches the network. */
+export function loadModel(id: string, onProgress?: (p: EmbedProgress) => void): Promise<Embedder> {
+  return loadWorkerEmbedder(specFor(getModel(id)), onProgress);
+}
+
+export interface DownloadRequest {
+  id: string;
+  /** The Hub or a mirror; requests go only there, and only now. */
+  host?: string;
+  pooling?: 'mean' | 'cls';
+  quantized?: boolean;
+}
+
+/** The one place the app reaches past its own origin, and only because the user clicked "Download". */
+export async function downloadModel(request: DownloadRequest, onProgress?: (p: EmbedProgress) => void): Promise<Embedder> {
+  const id = request.id.trim();
+  if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new ModelImportError(`model id must look like "owner/name", got "${request.id}"`);
+  let host = (request.host ?? DEFAULT_HUB).trim();
+  if (!/^https?:\/\//.test(host)) throw new ModelImportError(`download host must be an http(s) URL, got "${host}"`);
+  if (!host.endsWith('/')) host += '/';
+  let known: ModelInfo | undefined;
+  try {
+    known = getModel(id);
+  } catch {
+    known = undefined;
+  }
+  const pooling = request.pooling ?? known?.pooling ?? 'mean';
+  const quantized = request.quantized ?? known?.quantized ?? true;
+  const spec: ModelSpec = { id, pooling, normalize: true, quantized, allowRemote: true, remoteHost: host };
+  const embedder = await loadWorkerEmbedder(spec, onProgress);
+  remember({
+    ...(known ?? { label: `${id} (downloaded)`, maxTokens: 512, sizeBytes: 0, license: 'see model card' }),
+    id,
+    dims: embedder.dims,
+    pooling,
+    normalize: true,
+    quantized,
+    source: 'hub',
+    origin: `${host}${id}`,
+    remoteHost: host,
+  });
+  return embedder;
+}
+
+const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
+/**
+ * Imports a transformers.js model folder chosen from disk (config.json, tokenizer files, onnx/model*.onnx):
+ * the files go into the browser cache under our own /models/<id>/ URLs, as if served locally.
+ */
+export async function importModelFolder(
+  files: { path: string; file: Blob }[],
+  options: { id?: string; pooling?: 'mean' | 'cls' } = {},
+  onProgress?: (p: EmbedProgress) => void,
+): Promise<Embedder> {
+  if (files.length === 0) throw new ModelImportError('the folder is empty');
+  // Paths arrive as "folder/onnx/model.onnx"; the model's own files start below the chosen folder.
+  const root = files[0].path.includes('/') ? files[0].path.split('/')[0] : '';
+  const relative = files.map(({ path, file }) => ({ path: root && path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path, file }));
+  const names = new Set(relative.map((f) => f.path));
+  const missing = REQUIRED.filter((r) => !names.has(r));
+  if (missing.length) throw new ModelImportError(`not a transformers.js model folder: missing ${missing.join(', ')}`);
+  const quantized = !names.has('onnx/model.onnx');
+  if (quantized && !names.has('onnx/model_quantized.onnx')) {
+    throw new ModelImportError('not a transformers.js model folder: missing onnx/model.onnx (or onnx/model_quantized.onnx)');
+  }
+  try {
+    JSON.parse(await relative.find((f) => f.path === 'config.json')!.file.text());
+  } catch (error) {
+    throw new ModelImportError(`config.json is not valid JSON: ${(error as Error).message}`);
+  }
+  const id = (options.id ?? `local/${root || 'model'}`).trim();
+  if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new ModelImportError(`model id must look like "owner/name", got "${id}"`);
+  const cache = await caches.open(CACHE_NAME);
+  const base = new URL(`models/${id}/`, new URL(import.meta.env.BASE_URL, location.origin));
+  for (const { path, file } of relative) {
+    await cache.put(new URL(path, base).href, new Response(file, { headers: { 'content-length': String(file.size) } }));
+  }
+  const pooling = options.pooling ?? 'mean';
+  try {
+    const embedder = await loadWorkerEmbedder({ id, pooling, normalize: true, quantized }, onProgress);
+    remember({
+      id,
+      label: `${id} (imported)`,
+      dims: embedder.dims,
+      pooling,
+      normalize: true,
+      quantized,
+      maxTokens: 512,
+      sizeBytes: relative.reduce((sum, f) => sum + f.file.size, 0),
+      license: 'see the model folder',
+      source: 'imported',
+      origin: `imported from disk (${root || 'folder'})`,
+    });
+    return embedder;
+  } catch (error) {
+    // A folder that does not load must not linger in the cache as if it were a model.
+    await Promise.all(relative.map(({ path }) => cache.delete(new URL(path, base).href)));
+    throw new ModelImportError(`the model folder did not load: ${(error as Error).message}`);
+  }
+}

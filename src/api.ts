@@ -1,0 +1,67 @@
+// The JS API for agent playgrounds and other browser code: `window.insightPool`, also importable.
+// Same pool object as the UI, so the two behave the same. Every method returns a promise.
+import type { Memory, MemoryFilter, MemoryInput } from './core/memory';
+import type { RetrievedMemory, RetrieveOptions } from './core/retrieval';
+import type { EmbedProgress } from './core/embedder';
+import type { InsightPool } from './adapters/insight-pool';
+import { openBrowserPool, type BrowserPoolOptions } from './adapters/browser-pool';
+import { formatPromptBlock as formatBlock } from './core/prompt-block';
+
+export interface InsightPoolApi {
+  /** Resolves once the model is loaded and the index is built. */
+  ready(): Promise<void>;
+  add(memory: MemoryInput | MemoryInput[]): Promise<Memory[]>;
+  update(id: string, patch: Partial<MemoryInput>): Promise<Memory>;
+  remove(id: string | string[]): Promise<number>;
+  get(id: string): Promise<Memory | undefined>;
+  list(filter?: MemoryFilter): Promise<Memory[]>;
+  count(filter?: MemoryFilter): Promise<number>;
+  /** Top-k memories for a task description, nearest first, with exact cosine scores. */
+  retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedMemory[]>;
+  /** The block to paste into an agent's system prompt for the given results. */
+  promptBlock(results: RetrievedMemory[]): string;
+  /** Embeds texts with the pool's model: plain number arrays, L2-normalized. */
+  embed(texts: string[]): Promise<number[][]>;
+  /** The pool's model, dims, key mode and index kind. */
+  info(): Promise<{ model: string; dims: number; keyMode: string; index: string; count: number }>;
+}
+
+export function createApi(poolPromise: Promise<InsightPool>): InsightPoolApi {
+  const pool = () => poolPromise;
+  return {
+    ready: async () => void (await pool()),
+    add: async (memory) => (await pool()).add(memory),
+    update: async (id, patch) => (await pool()).update(id, patch),
+    remove: async (id) => (await pool()).remove(id),
+    get: async (id) => (await pool()).get(id),
+    list: async (filter) => (await pool()).list(filter),
+    count: async (filter) => (await pool()).count(filter),
+    retrieve: async (query, options) => (await pool()).retrieve(query, options),
+    promptBlock: (results) => formatBlock(results),
+    embed: async (texts) => (await (await pool()).embed(texts)).map((v) => Array.from(v)),
+    info: async () => {
+      const p = await pool();
+      return { ...p.settings, count: await p.count() };
+    },
+  };
+}
+
+
+let singleton: { pool: Promise<InsightPool>; api: InsightPoolApi } | undefined;
+
+/** Opens (once) the page's pool and returns its API. The app calls this; so can any other module. */
+export function insightPool(options: BrowserPoolOptions = {}): InsightPoolApi {
+  if (!singleton) {
+    const poolPromise = openBrowserPool(options);
+    singleton = { pool: poolPromise, api: createApi(poolPromise) };
+  }
+  return singleton.api;
+}
+
+/** The pool object itself, for the UI (subscriptions, facets, index status). */
+export function poolInstance(): Promise<InsightPool> {
+  if (!singleton) insightPool();
+  return singleton!.pool;
+}
+
+export type { Memory, MemoryFilter, MemoryInput, RetrievedMemory, RetrieveOptions, EmbedProgress };

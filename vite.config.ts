@@ -1,0 +1,13 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+export default defineConfig({
+  plugins: [svelte()],
+  // 'mpa': a missing model file is a clean 404, not index.html parsed as JSON by transformers.js.
+  appType: 'mpa',
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  optimizeDeps: { exclude: ['voy-search'] },
+});
