@@ -1,0 +1,70 @@
+// Builds the real app plus bench.html (a second MPA entry) and serves the build with `vite preview`
+// on a free 127.0.0.1 port. The build goes to its own folder so a bench run never swaps dist/ under
+// a concurrent e2e run; it is the same vite.config.ts build with one more html input.
+import { build, preview } from 'vite';
+import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const BENCH_DIST = join(root, 'node_modules/.cache/insight-pool-bench/dist');
+const configFile = join(root, 'vite.config.ts');
+
+const input = { main: join(root, 'index.html'), bench: join(root, 'bench.html') };
+
+export async function buildForBench(outDir = BENCH_DIST) {
+  const t = performance.now();
+  await build({
+    root,
+    configFile,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, rolldownOptions: { input } },
+  });
+  return performance.now() - t;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Cross-origin isolation for bench.html only: without it Chromium coarsens performance.now() to
+ * 100 µs, too coarse for sub-millisecond query times. The app's own pages are served unchanged.
+ */
+function isolateBenchPage() {
+  return {
+    name: 'bench-isolation',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url?.startsWith('/bench.html')) {
+          res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+          res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+        }
+        next();
+      });
+    },
+  };
+}
+
+export async function startPreview(outDir = BENCH_DIST) {
+  if (!existsSync(join(outDir, 'bench.html'))) throw new Error(`no bench build in ${outDir}; run without --no-build`);
+  const port = await freePort();
+  const server = await preview({
+    root,
+    configFile,
+    logLevel: 'warn',
+    plugins: [isolateBenchPage()],
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}

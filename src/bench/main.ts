@@ -1,0 +1,31 @@
+// bench.html: the browser half of `npm run bench`, driven by scripts/bench.mjs through Playwright.
+// Independent of the app's UI and window.insightPool: it uses the index, store and worker modules
+// directly, so index numbers exist even while the app or its model is mid-change.
+import { benchIndexes, type IndexBenchOptions } from './index-query';
+import { benchImportExport, deleteDb, fillStore, timeLoad } from './store-bench';
+import { benchEmbedBrowser, type EmbedBenchOptions } from './embed-bench';
+import { timerResolutionMs } from './stats';
+import { wasmSimdSupported } from '../adapters/index/wasm-kernels';
+
+const api = {
+  info: () => ({
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    timerResolutionMs: timerResolutionMs(),
+    wasmSimd: wasmSimdSupported(),
+    userAgent: navigator.userAgent,
+  }),
+  indexes: (opts: Omit<IndexBenchOptions, 'runtime' | 'log'>) => benchIndexes({ ...opts, runtime: 'chromium', log: (l) => console.log(l) }),
+  fillStore,
+  timeLoad,
+  deleteDb,
+  importExport: benchImportExport,
+  embed: (opts: EmbedBenchOptions) => benchEmbedBrowser(opts),
+};
+
+declare global {
+  interface Window {
+    bench: typeof api;
+  }
+}
+window.bench = api;
+document.getElementById('status')!.textContent = 'bench ready';
