@@ -79,9 +79,19 @@ export async function downloadModel(request: DownloadRequest, onProgress?: (p: E
     known = undefined;
   }
   const pooling = request.pooling ?? known?.pooling ?? 'mean';
-  const quantized = request.quantized ?? known?.quantized ?? true;
-  const spec: ModelSpec = { id, pooling, normalize: true, quantized, allowRemote: true, remoteHost: host };
-  const embedder = await loadWorkerEmbedder(spec, onProgress);
+  let quantized = request.quantized ?? known?.quantized ?? true;
+  let embedder: Embedder;
+  try {
+    const spec: ModelSpec = { id, pooling, normalize: true, quantized, allowRemote: true, remoteHost: host };
+    embedder = await loadWorkerEmbedder(spec, onProgress).catch((error: Error) => {
+      // Many repos ship only the float weights: take them when the quantized file is absent and nobody insisted.
+      if (request.quantized !== undefined || !quantized || !/model_quantized\.onnx/.test(error.message)) throw error;
+      quantized = false;
+      return loadWorkerEmbedder({ ...spec, quantized }, onProgress);
+    });
+  } catch (error) {
+    throw new ModelImportError(`could not download "${id}" from ${host}: ${(error as Error).message}`);
+  }
   remember({
     ...(known ?? { label: `${id} (downloaded)`, maxTokens: 512, sizeBytes: 0, license: 'see model card' }),
     id,

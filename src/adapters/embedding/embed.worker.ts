@@ -106,6 +106,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
 
 function describeLoadError(error: Error, request: WorkerRequest): string {
   const message = error?.message ?? String(error);
+  if ('model' in request && request.model.allowRemote) return message;
   if ('model' in request && /Could not locate file|404|Unauthorized access|local_files_only|allowRemoteModels/i.test(message)) {
     return `model "${request.model.id}" is not available offline (${message}). Import its folder or download it first.`;
   }
