@@ -1,0 +1,127 @@
+// Vectors travel as base64 of little-endian float32 (exact) or float16 (half the size, ~3 significant digits,
+// enough for cosine ranking). Hand-rolled only because Float16Array / Math.f16round are not in Node 20.
+
+export const VECTOR_ENCODINGS = ['float32', 'float16'] as const;
+export type VectorEncoding = (typeof VECTOR_ENCODINGS)[number];
+
+const BYTES: Record<VectorEncoding, number> = { float32: 4, float16: 2 };
+
+export function bytesPerValue(encoding: VectorEncoding): number {
+  return BYTES[encoding];
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+export function toBase64(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i] << 16;
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + '=';
+  }
+  return out;
+}
+
+/** Strict decoder: returns undefined for anything that is not canonical padded base64. */
+export function fromBase64(text: string): Uint8Array | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    let n = 0;
+    for (let j = 0; j < 4; j++) {
+      const c = text.charCodeAt(i + j);
+      const isPad = c === 61 && i + j >= text.length - pad;
+      const v = isPad ? 0 : c < 128 ? B64_INDEX[c] : -1;
+      if (v < 0) return undefined;
+      n = (n << 6) | v;
+    }
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE 754 half precision, round-to-nearest-even, with subnormals. */
+export function toFloat16Bits(value: number): number {
+  f32[0] = value;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let m = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    if (rem > half || (rem === half && m & 1)) m++;
+    return sign | m;
+  }
+  let m = mant >>> 13;
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && m & 1)) {
+    m++;
+    if (m === 0x400) {
+      m = 0;
+      e++;
+      if (e >= 0x1f) return sign | 0x7c00;
+    }
+  }
+  return sign | (e << 10) | m;
+}
+
+export function fromFloat16Bits(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+export function encodeVector(vector: Float32Array, encoding: VectorEncoding): string {
+  const bytes = new Uint8Array(vector.length * BYTES[encoding]);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < vector.length; i++) {
+    if (encoding === 'float32') view.setFloat32(i * 4, vector[i], true);
+    else view.setUint16(i * 2, toFloat16Bits(vector[i]), true);
+  }
+  return toBase64(bytes);
+}
+
+export type DecodedVector = { ok: true; vector: Float32Array } | { ok: false; problem: 'base64' | 'length' | 'not-finite'; dims?: number };
+
+export function decodeVector(text: string, encoding: VectorEncoding): DecodedVector {
+  const bytes = fromBase64(text);
+  if (!bytes) return { ok: false, problem: 'base64' };
+  const size = BYTES[encoding];
+  if (bytes.length % size !== 0) return { ok: false, problem: 'length' };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.length / size);
+  for (let i = 0; i < out.length; i++) {
+    const v = encoding === 'float32' ? view.getFloat32(i * 4, true) : fromFloat16Bits(view.getUint16(i * 2, true));
+    if (!Number.isFinite(v)) return { ok: false, problem: 'not-finite' };
+    out[i] = v;
+  }
+  return { ok: true, vector: out };
+}

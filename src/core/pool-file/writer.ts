@@ -1,0 +1,106 @@
+// Export: memories → a version-1 pool file (JSONL; header first, one record per line). The header needs the
+// checksum of the records, so records are encoded first; each is a separate string, so a big pool is never one
+// giant string and a Blob can be built from the parts.
+import { LEVELS, matchesFilter, type KeyMode, type Level, type Memory, type MemoryFilter } from '../memory';
+import { sha256Hex, lineBytes } from './checksum';
+import { gzipStream } from './gzip';
+import { POOL_FORMAT, POOL_VERSION, type PoolFileHeader, type PoolRecord } from './schema';
+import { encodeVector, type VectorEncoding } from './vector-codec';
+
+export interface ExportOptions {
+  /** The pool's embedding model: only vectors made with it are written. */
+  model: { id: string; dims: number; fingerprint?: string };
+  keyMode: KeyMode;
+  appVersion: string;
+  /** Levels to include; default insights only (the level that transfers). `'all'` for every level. */
+  levels?: Level[] | 'all';
+  /** Further selection, e.g. the UI's current filter. */
+  filter?: MemoryFilter;
+  /** Only these ids (the user's selection). */
+  ids?: string[];
+  /** Vector encoding, or `none` to leave vectors out (the importer re-embeds). Default float32 (exact). */
+  vectors?: VectorEncoding | 'none';
+  /** Teammate name shown as the source on import. */
+  author?: string;
+  description?: string;
+  now?: Date;
+}
+
+export interface EncodedPoolFile {
+  header: PoolFileHeader;
+  /** Header line then record lines, without newlines. */
+  lines: string[];
+}
+
+/** Which memories an export with these options contains, in the given order. */
+export function selectForExport(memories: Memory[], options: Pick<ExportOptions, 'levels' | 'filter' | 'ids'>): Memory[] {
+  const levels = options.levels === 'all' ? [...LEVELS] : (options.levels ?? ['insight']);
+  const ids = options.ids ? new Set(options.ids) : undefined;
+  return memories.filter((m) => levels.includes(m.level) && (!ids || ids.has(m.id)) && matchesFilter(m, options.filter ?? {}));
+}
+
+export function toRecord(memory: Memory, options: Pick<ExportOptions, 'model' | 'vectors'>): PoolRecord {
+  const record: PoolRecord = {
+    id: memory.id,
+    level: memory.level,
+    title: memory.title,
+    description: memory.description,
+    content: memory.content,
+    domain: memory.domain,
+    sourceModel: memory.sourceModel,
+    outcome: memory.outcome,
+    scope: memory.scope,
+    tags: memory.tags,
+    createdAt: memory.createdAt,
+    provenance: memory.provenance,
+  };
+  const encoding = options.vectors ?? 'float32';
+  const e = memory.embedding;
+  // A vector from another model would be read as if it were the header's model: leave it out instead.
+  if (encoding !== 'none' && e && e.model === options.model.id && e.vector.length === options.model.dims) {
+    record.embedding = { key: e.key, vector: encodeVector(e.vector, encoding) };
+  }
+  return record;
+}
+
+export async function encodePoolFile(memories: Memory[], options: ExportOptions): Promise<EncodedPoolFile> {
+  const selected = selectForExport(memories, options);
+  const records = selected.map((m) => toRecord(m, options));
+  const lines = records.map((r) => JSON.stringify(r));
+  const levels: Partial<Record<Level, number>> = {};
+  for (const m of selected) levels[m.level] = (levels[m.level] ?? 0) + 1;
+  const header: PoolFileHeader = {
+    format: POOL_FORMAT,
+    version: POOL_VERSION,
+    createdAt: (options.now ?? new Date()).toISOString(),
+    appVersion: options.appVersion,
+    model: { id: options.model.id, dims: options.model.dims, fingerprint: options.model.fingerprint ?? '' },
+    keyMode: options.keyMode,
+    vectors: options.vectors ?? 'float32',
+    counts: { records: records.length, vectors: records.filter((r) => r.embedding).length, levels },
+    checksum: await sha256Hex(lines.map(lineBytes)),
+    ...(options.author ? { author: options.author } : {}),
+    ...(options.description ? { description: options.description } : {}),
+  };
+  return { header, lines: [JSON.stringify(header), ...lines] };
+}
+
+/** The file as a Blob (what the browser downloads), gzip-compressed when asked. */
+export async function exportPool(memories: Memory[], options: ExportOptions & { gzip?: boolean }): Promise<Blob> {
+  const { lines } = await encodePoolFile(memories, options);
+  const plain = new Blob(lines.map((l) => l + '\n'), { type: 'application/x-ndjson' });
+  if (!options.gzip) return plain;
+  const chunks: Uint8Array[] = [];
+  const reader = gzipStream(plain.stream()).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  return new Blob(chunks as BlobPart[], { type: 'application/gzip' });
+}
+
+/** `insight-pool-2026-11-26.jsonl` / `.jsonl.gz`. */
+export function poolFileName(now = new Date(), gzip = false): string {
+  return `insight-pool-${now.toISOString().slice(0, 10)}.jsonl${gzip ? '.gz' : ''}`;
+}
