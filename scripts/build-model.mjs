@@ -91,9 +91,18 @@ export function buildModel({ out = DEFAULT_MODELS_DIR, ifMissing = false, log = 
     mkdirSync(dirname(join(tmp, name)), { recursive: true });
     writeFileSync(join(tmp, name), bytes);
   }
-  rmSync(modelDir, { recursive: true, force: true });
+  // Another process (a parallel test file, predev) may have finished the same build meanwhile: keep theirs.
+  if (ifMissing && isBuilt(modelDir)) {
+    rmSync(tmp, { recursive: true, force: true });
+    log(`${modelDir} was built meanwhile by another process`);
+    return { modelDir, built: false };
+  }
+  // Swap by renames so readers see either the old folder or the new one, never a half-written one.
   mkdirSync(dirname(modelDir), { recursive: true });
+  const old = `${modelDir}.old-${process.pid}`;
+  if (existsSync(modelDir)) renameSync(modelDir, old);
   renameSync(tmp, modelDir);
+  rmSync(old, { recursive: true, force: true });
   const size = files['onnx/model.onnx'].length;
   log(`built ${modelDir} in ${Date.now() - started} ms (model.onnx ${(size / 1e6).toFixed(1)} MB)`);
   return { modelDir, built: true, ms: Date.now() - started, bytes: size };

