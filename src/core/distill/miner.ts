@@ -20,6 +20,11 @@ type Detector = (cs: ClassifiedStep[], t: Trajectory) => MinedPattern | null;
 
 const idx = (cs: ClassifiedStep[]) => cs.map((c) => c.step.index);
 const firstIndex = (cs: ClassifiedStep[], pred: (c: ClassifiedStep) => boolean) => cs.findIndex(pred);
+// ES2022 target: no Array.prototype.findLastIndex in the type library.
+function lastIndex(cs: ClassifiedStep[], pred: (c: ClassifiedStep) => boolean): number {
+  for (let i = cs.length - 1; i >= 0; i--) if (pred(cs[i])) return i;
+  return -1;
+}
 const normalizeCommand = (c: string) => c.replace(/\s+/g, ' ').replace(/\s*[>|].*$/, '').trim();
 
 /** A change checked by running something, or (for shell tasks) by looking at the file it wrote. */
@@ -156,8 +161,8 @@ const locateBeforeEdit: Detector = (cs) => {
 };
 
 const unverifiedSubmit: Detector = (cs) => {
-  const submit = cs.findLastIndex((c) => c.kind === 'submit');
-  const lastFix = cs.findLastIndex(isSourceEdit);
+  const submit = lastIndex(cs, (c) => c.kind === 'submit');
+  const lastFix = lastIndex(cs, isSourceEdit);
   if (submit < 0 || lastFix < 0 || lastFix > submit) return null;
   const edited = new Set(cs.slice(0, lastFix + 1).filter(isSourceEdit).flatMap((c) => (c.target ? [c.target] : [])));
   const after = cs.slice(lastFix + 1, submit).filter((c) => checksChange(c, edited));
@@ -217,7 +222,7 @@ const repeatedAttempts: Detector = (cs) => {
 
 const onlyOwnCheck: Detector = (cs) => {
   const checks = cs.filter(isVerification);
-  const lastFix = cs.findLastIndex(isSourceEdit);
+  const lastFix = lastIndex(cs, isSourceEdit);
   if (lastFix < 0 || !checks.length || checks.some((c) => c.kind === 'test' && !c.repro)) return null;
   const reproAfter = cs.slice(lastFix + 1).filter((c) => c.repro && isVerification(c) && c.failed !== true);
   if (!reproAfter.length) return null;
