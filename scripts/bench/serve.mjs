@@ -38,14 +38,16 @@ export function freePort() {
 
 /**
  * Cross-origin isolation for bench.html only: without it Chromium coarsens performance.now() to
- * 100 µs, too coarse for sub-millisecond query times. The app's own pages are served unchanged.
+ * 100 µs, too coarse for sub-millisecond query times. A worker started from an isolated page must
+ * send the same headers (Chromium blocks it otherwise), so requests made by bench.html get them too.
+ * The app's own pages and their requests are served unchanged.
  */
 function isolateBenchPage() {
   return {
     name: 'bench-isolation',
     configurePreviewServer(server) {
       server.middlewares.use((req, res, next) => {
-        if (req.url?.startsWith('/bench.html')) {
+        if (req.url?.startsWith('/bench.html') || /\/bench\.html(\?|$)/.test(req.headers.referer ?? '')) {
           res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
           res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
         }

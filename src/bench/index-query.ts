@@ -91,7 +91,7 @@ async function voySnapshotRow(index: AnyIndex, dims: number, items: { id: string
     if (restored.size !== items.length) row.error = 'restored size differs';
     (restored as unknown as AnyIndex).voy?.free?.();
   } catch (err) {
-    row.error = String((err as Error)?.message ?? err).slice(0, 120);
+    row.skipped = `Voy snapshot failed: ${String((err as Error)?.message ?? err).slice(0, 100)}`;
   }
   return row;
 }

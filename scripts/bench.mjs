@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: everything a user waits for, measured side by side in one run —
+// the Node half (index scans, embedding with the port and the TF.js reference) and the Chromium half
+// (the same index code in bench.html, IndexedDB load/import/export, the embedding worker, cold start
+// of the real built app), printed as one table and written to reports/bench.json.
+//
+//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--out reports/bench.json]
+//
+// --quick: small sizes and few repetitions (< 3 min; CI runs it so the bench cannot rot). Ratios are
+// computed within one run, so a noisy shared machine still gives honest comparisons. Exits non-zero
+// when a measurement fails outright; missed targets are reported, not failed.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runIndexBench } from './bench/indexes.mjs';
+import { runEmbedNode, modelProblem } from './bench/embed-node.mjs';
+import { runBrowserBench } from './bench/browser.mjs';
+import { buildForBench, startPreview, BENCH_DIST, root } from './bench/serve.mjs';
+import { measureBundle } from './bench/bundle.mjs';
+import { formatReport, checkTargets } from './bench/report.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const outAt = args.indexOf('--out');
+const out = join(root, outAt >= 0 ? args[outAt + 1] : 'reports/bench.json');
+const started = performance.now();
+const log = (line) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+const rows = [];
+const meta = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  node: process.version,
+  cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+  memory_gb: Math.round(totalmem() / 2 ** 30),
+};
+
+if (!args.includes('--skip-node')) {
+  log('node: index scans');
+  rows.push(...(await runIndexBench({ quick, log: (l) => log(l) })));
+  log('node: embedding (port + TF.js reference)');
+  rows.push(...(await runEmbedNode({ quick, log })));
+}
+
+if (!args.includes('--skip-browser')) {
+  if (!args.includes('--no-build')) {
+    log('building the app + bench.html (vite build)');
+    const ms = await buildForBench();
+    log(`built in ${(ms / 1000).toFixed(1)} s → ${BENCH_DIST}`);
+  }
+  const server = await startPreview();
+  log(`vite preview on ${server.url}`);
+  try {
+    const problem = modelProblem();
+    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, quick, log, embedSkip: problem });
+    rows.push(...browserRows);
+    Object.assign(meta, { chromium: info.version, crossOriginIsolated: info.crossOriginIsolated, timer_us: Math.round(info.timerResolutionMs * 1000) });
+  } finally {
+    await server.close();
+  }
+  rows.push(...measureBundle(BENCH_DIST, join(BENCH_DIST, 'models/insight-pool/use-lite')).map((r) => {
+    const problem = modelProblem();
+    return r.via.startsWith('model files') && problem ? { ...r, caveat: problem } : r;
+  }));
+}
+
+meta.seconds = Math.round((performance.now() - started) / 1000);
+const targets = checkTargets(rows, quick);
+const report = formatReport(rows, targets, meta);
+console.log(`\n${report.text}`);
+await mkdir(dirname(out), { recursive: true });
+await writeFile(out, JSON.stringify(rows, null, 2) + '\n');
+await writeFile(out.replace(/\.json$/, '.md'), report.markdown);
+console.log(`\nwrote ${rows.length} rows to ${out} (and ${out.replace(/\.json$/, '.md')})`);
+const failed = rows.filter((r) => r.error);
+if (failed.length) {
+  console.log(`${failed.length} measurement(s) failed: ${failed.map((r) => `${r.name}/${r.runtime}: ${r.error}`).join('; ')}`);
+  process.exit(1);
+}

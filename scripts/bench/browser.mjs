@@ -1,0 +1,154 @@
+// Chromium half of the bench: headless Debian chromium through Playwright, against the built app
+// served by `vite preview`. Index numbers come from bench.html (independent of the app); embedding,
+// import/export and IndexedDB load from the same page; cold start from the app itself (index.html).
+import { chromium } from '@playwright/test';
+import { loadTs } from './load-ts.mjs';
+import { indexPlan } from './indexes.mjs';
+
+const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : undefined);
+function pct(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+}
+
+async function chromiumArgs() {
+  // The e2e suite's flags, from playwright.config.ts (TypeScript, hence the loader).
+  const { mods, close } = await loadTs(['/playwright.config.ts']);
+  await close();
+  return mods[0].CHROMIUM_ARGS;
+}
+
+async function openBench(context, url, log) {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.text().startsWith('chromium ')) log(`  [page] ${m.text()}`);
+  });
+  page.on('pageerror', (e) => log(`  [page error] ${e.message}`));
+  page.on('response', (r) => r.status() >= 400 && log(`  [page] HTTP ${r.status()} ${r.url()}`));
+  await page.goto(`${url}/bench.html`);
+  await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 60_000 });
+  return page;
+}
+
+async function reloadBench(page) {
+  await page.reload();
+  await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 60_000 });
+}
+
+async function indexRows(page, quick, log) {
+  const plan = indexPlan(quick);
+  const rows = [];
+  for (const n of plan.sizes) {
+    for (const dims of plan.dims) {
+      const opts = { n, dims, queries: plan.queries, voyQueries: plan.voyQueries(n), voySnapshot: !quick };
+      rows.push(...(await page.evaluate((o) => window.bench.indexes(o), opts)));
+    }
+    // A fresh page per size: 100k × 512 sets and Voy's heap would otherwise pile up.
+    await reloadBench(page);
+  }
+  log(`chromium indexes: ${rows.length} rows`);
+  return rows;
+}
+
+async function loadRows(page, quick, log) {
+  const sizes = quick ? [1000, 10000] : [1000, 10000, 100000];
+  const reps = quick ? 1 : 3;
+  const dims = 512;
+  const rows = [];
+  for (const n of sizes) {
+    const db = `bench-load-${n}`;
+    const fill = await page.evaluate(([d, n, dims]) => window.bench.fillStore(d, n, dims), [db, n, dims]);
+    const runs = [];
+    for (let r = 0; r < reps; r++) {
+      // A page reload between filling and loading: what the app meets when a user reopens it.
+      await reloadBench(page);
+      runs.push(await page.evaluate(([d, n, dims]) => window.bench.timeLoad(d, n, dims), [db, n, dims]));
+    }
+    await page.evaluate((d) => window.bench.deleteDb(d), db);
+    const ms = runs.map((r) => r.p50_ms);
+    const row = { ...runs[0], p50_ms: round(pct(ms, 0.5)), p95_ms: round(pct(ms, 0.95)), open_ms: round(pct(runs.map((r) => r.open_ms), 0.5)), read_ms: round(pct(runs.map((r) => r.read_ms), 0.5)), build_ms: round(pct(runs.map((r) => r.build_ms), 0.5)), reps, fill_ms: round(fill.ms, 0) };
+    const error = runs.find((r) => r.error)?.error;
+    if (error) row.error = error;
+    rows.push(row);
+    log(`chromium index.load indexeddb n=${n}: p50 ${row.p50_ms} ms (${row.index}; warm re-read ${row.read_ms} ms, build ${row.build_ms} ms)`);
+  }
+  return rows;
+}
+
+async function coldstartRows(browser, url, quick, log) {
+  const reps = quick ? 2 : 5;
+  const base = { name: 'coldstart', runtime: 'chromium', via: 'second navigation → insightPool.ready() + retrieve()' };
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}/`);
+    const first = await page.evaluate(async () => {
+      if (!window.insightPool) throw new Error('window.insightPool is missing');
+      await window.insightPool.ready();
+      return { t: performance.now(), info: await window.insightPool.info() };
+    });
+    const times = [];
+    for (let r = 0; r < reps; r++) {
+      await page.goto(`${url}/`);
+      const got = await page.evaluate(async () => {
+        await window.insightPool.ready();
+        const hits = await window.insightPool.retrieve('the build fails because a command-line tool is not installed');
+        return { t: performance.now(), hits: hits.length };
+      });
+      if (got.hits === 0) throw new Error('retrieve returned nothing');
+      times.push(got.t);
+    }
+    log(`chromium coldstart: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+    return [
+      { ...base, model: first.info.model, dims: first.info.dims, index: first.info.index, n: first.info.count, p50_ms: round(pct(times, 0.5)), p95_ms: round(pct(times, 0.95)), first_load_ms: round(first.t, 0), reps },
+    ];
+  } catch (err) {
+    return [{ ...base, skipped: `app did not answer: ${String(err?.message ?? err).split('\n')[0].slice(0, 160)}` }];
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * @param {{ url: string, quick: boolean, log: (s: string) => void, embedSkip?: string }} opts
+ * `embedSkip`: why the default model cannot be measured (rows say so instead of running).
+ */
+export async function runBrowserBench({ url, quick, log, embedSkip }) {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: await chromiumArgs() });
+  const rows = [];
+  let info;
+  try {
+    const context = await browser.newContext();
+    const page = await openBench(context, url, log);
+    info = await page.evaluate(() => window.bench.info());
+    log(`chromium ${browser.version()}: crossOriginIsolated=${info.crossOriginIsolated} timer=${(info.timerResolutionMs * 1000).toFixed(0)} µs wasmSimd=${info.wasmSimd}`);
+
+    const step = async (label, fn) => {
+      try {
+        rows.push(...(await fn()));
+      } catch (err) {
+        log(`chromium ${label} failed: ${err.message.split('\n')[0]}`);
+        rows.push({ name: label, runtime: 'chromium', error: err.message.split('\n')[0].slice(0, 200) });
+      }
+    };
+    await step('query.top3', () => indexRows(page, quick, log));
+    await step('index.load', () => loadRows(page, quick, log));
+    await step('import', async () => {
+      const n = quick ? 2000 : 10000;
+      const r = await page.evaluate(([n, reps]) => window.bench.importExport(n, 512, reps), [n, quick ? 1 : 3]);
+      log(`chromium import/export n=${n}: ${r.map((x) => `${x.name} ${x.p50_ms} ms`).join(', ')} (read ${r[0].read_ms}, plan ${r[0].plan_ms}, insert ${r[0].insert_ms} ms)`);
+      return r;
+    });
+    await step('embed', async () => {
+      if (embedSkip) return [1, 64].map((batch) => ({ name: 'embed', runtime: 'chromium', model: 'insight-pool/use-lite', batch, skipped: embedSkip }));
+      const r = await page.evaluate((s) => window.bench.embed({ batches: [1, 64], sentences: s }), quick ? 64 : 256);
+      log(`chromium embed: ${r.map((x) => `b=${x.batch} ${x.per_s ?? x.skipped} /s`).join(', ')}`);
+      return r;
+    });
+    await context.close();
+    rows.push(...(await coldstartRows(browser, url, quick, log)));
+  } finally {
+    await browser.close();
+  }
+  return { rows, info: { ...info, version: browser.version() } };
+}
