@@ -50,8 +50,14 @@ export function keySteps(t: Trajectory, max = 25): ClassifiedStep[] {
   const keep = classifySteps(t).filter(
     (c) => (c.kind in KIND_LABEL && c.kind !== 'edit' && c.kind !== 'create') || isSourceEdit(c) || (c.repro && c.failed !== true),
   );
+  // Getting a reproduction to run often takes many tries; what matters is that it was written and run.
+  const firstFix = keep.findIndex(isSourceEdit);
+  const before = firstFix < 0 ? keep : keep.slice(0, firstFix);
+  const reproWrites = before.filter((c) => c.repro && (c.kind === 'edit' || c.kind === 'create'));
+  const reproRuns = before.filter((c) => c.repro && (c.kind === 'run' || c.kind === 'test'));
+  const drop = new Set([...reproWrites.slice(1, -1), ...reproRuns.slice(1, -1)]);
   const out: ClassifiedStep[] = [];
-  for (const c of keep) {
+  for (const c of keep.filter((k) => !drop.has(k))) {
     const prev = out[out.length - 1];
     if (prev && prev.kind === c.kind && prev.command === c.command && prev.failed === c.failed) out[out.length - 1] = c;
     else out.push(c);

@@ -21,11 +21,12 @@ export function taskHeadline(t: Pick<Trajectory, 'task' | 'id'>, max = 120): str
   return oneLine(line ?? `task ${t.id}`, max);
 }
 
-/** The first sentences of the task (code blocks dropped), for summaries. */
+/** The first sentences of the task (code blocks dropped), for summaries. Splits only at ". " before a capital,
+ *  so "version 2.2" or "e.g. this" stay whole. */
 export function taskSentences(task: string, count: number, max = 500): string {
   const flat = task.replace(/```[\s\S]*?```/g, ' ').replace(/\s+/g, ' ').trim();
-  const sentences = flat.match(/[^.!?]+[.!?]+(\s|$)|[^.!?]+$/g) ?? [flat];
-  return oneLine(sentences.slice(0, count).join(' ').trim(), max);
+  const sentences = flat.split(/(?<=[.!?])\s+(?=[A-Z"'(`\[])/);
+  return oneLine(sentences.slice(0, count).join(' '), max);
 }
 
 export interface RenderOptions {
