@@ -6,10 +6,11 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { onnx } = require('onnx-proto');
 
-export const DT = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 };
+export const DT = { FLOAT: 1, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 };
 
 const TYPED = {
   [DT.FLOAT]: Float32Array,
+  [DT.INT8]: Int8Array,
   [DT.INT32]: Int32Array,
   [DT.INT64]: BigInt64Array,
 };

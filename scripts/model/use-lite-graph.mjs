@@ -44,8 +44,43 @@ function kernel(weights, name, inDim, outDim) {
   return weight(weights, name, [1, 1, inDim, outDim]);
 }
 
-export function buildUseLiteOnnx(weights, { docString = '' } = {}) {
+/**
+ * Symmetric int8 per-channel quantization of a [rows, cols] matrix along `axis` (0: a scale per row, 1: per column),
+ * stored as int8 + DequantizeLinear: only the download shrinks; ORT folds it back to float32 when the session loads.
+ */
+function quantizeInt8(data, rows, cols, axis) {
+  const channels = axis === 0 ? rows : cols;
+  const scales = new Float32Array(channels);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const ch = axis === 0 ? r : c;
+      scales[ch] = Math.max(scales[ch], Math.abs(data[r * cols + c]));
+    }
+  }
+  for (let ch = 0; ch < channels; ch++) scales[ch] = scales[ch] > 0 ? Math.fround(scales[ch] / 127) : 1;
+  const q = new Int8Array(data.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c;
+      q[i] = Math.max(-127, Math.min(127, Math.round(data[i] / scales[axis === 0 ? r : c])));
+    }
+  }
+  return { q, scales };
+}
+
+export function buildUseLiteOnnx(weights, { docString = '', quantize = false } = {}) {
   const g = new GraphBuilder('use_lite');
+  // A large weight matrix, float32 or int8 + per-channel scale (axis: the channel dimension).
+  const matrix = (prefix, [rows, cols], data, axis = 1) => {
+    if (!quantize) return g.f32(prefix, [rows, cols], data);
+    const { q, scales } = quantizeInt8(data, rows, cols, axis);
+    const channels = axis === 0 ? rows : cols;
+    return g.op('DequantizeLinear', [
+      g.init(`${prefix}_q`, DT.INT8, [rows, cols], q),
+      g.f32(`${prefix}_scale`, [channels], scales),
+      g.init(`${prefix}_zero`, DT.INT8, [channels], new Int8Array(channels)),
+    ], { axis });
+  };
   const scalar = (name) => weight(weights, name, [])[0];
   const maxLength = scalar(NAMES.maxLength);
   const heads = scalar(NAMES.heads);
@@ -72,7 +107,7 @@ export function buildUseLiteOnnx(weights, { docString = '' } = {}) {
   const maskF = g.op('Cast', [g.op('Slice', [mask, c.zero, c.maxLen, c.axis1])], { to: DT.FLOAT });
   const seqLen = g.op('Slice', [g.op('Shape', [idsC]), c.one, c.two]);
 
-  const table = g.f32('embeddings', [VOCAB_ROWS, EMB], weight(weights, NAMES.embeddings, [VOCAB_ROWS, EMB]));
+  const table = matrix('embeddings', [VOCAB_ROWS, EMB], weight(weights, NAMES.embeddings, [VOCAB_ROWS, EMB]), 0);
   const emb = g.op('Gather', [table, idsC], { axis: 0 });
   const timing = g.op('Slice', [g.f32('timing_signal', [maxLength, EMB], timingTable(invTimescales, maxLength)), c.zero, seqLen, c.zero]);
   const x0 = g.op('Add', [emb, g.op('Add', [emb, timing])]);
@@ -89,7 +124,7 @@ export function buildUseLiteOnnx(weights, { docString = '' } = {}) {
     const scaled = g.op('Mul', [g.op('Mul', [g.f32('ln_scale', [dim], weight(weights, scaleName, [dim])), rsqrt]), centered]);
     return g.op('Add', [scaled, g.f32('ln_bias', [dim], weight(weights, biasName, [dim]))]);
   };
-  const dense = (x, w, wShape, b) => g.op('Add', [g.op('MatMul', [x, g.f32('w', wShape, w)]), g.f32('b', [wShape[1]], b)]);
+  const dense = (x, w, wShape, b) => g.op('Add', [g.op('MatMul', [x, matrix('w', wShape, w)]), g.f32('b', [wShape[1]], b)]);
 
   const attention = (x, layer, dim) => {
     const n = NAMES.layer(layer);

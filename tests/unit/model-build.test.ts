@@ -28,9 +28,9 @@ describe('build-model', () => {
   const first = buildModel({ out: a });
   const second = buildModel({ out: b });
 
-  it('writes the transformers.js folder layout, float model only', () => {
+  it('writes the transformers.js folder layout', () => {
     expect(Object.keys(snapshot(first.modelDir)).sort()).toEqual(
-      ['config.json', 'fingerprint.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json'],
+      ['config.json', 'fingerprint.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', 'tokenizer.json', 'tokenizer_config.json'],
     );
     const config = JSON.parse(readFileSync(join(first.modelDir, 'config.json'), 'utf8'));
     expect(config.model_type).toBe('bert');
@@ -42,13 +42,17 @@ describe('build-model', () => {
     expect(snapshot(second.modelDir)).toEqual(snapshot(first.modelDir));
   });
 
-  it('records a fingerprint that is sha256 over the model files', () => {
+  it('records fingerprints that are sha256 over the model files, one per weights file', () => {
     const info = JSON.parse(readFileSync(join(first.modelDir, 'fingerprint.json'), 'utf8'));
-    const lines = (MODEL_FILES as string[])
-      .map((f) => `${createHash('sha256').update(readFileSync(join(first.modelDir, f))).digest('hex')}  ${f}\n`)
-      .join('');
-    expect(info.fingerprint).toBe(createHash('sha256').update(lines).digest('hex'));
+    const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+    const over = (weights: string) => sha(
+      [...(MODEL_FILES as string[]).slice(0, 3), weights].map((f) => `${sha(readFileSync(join(first.modelDir, f)))}  ${f}\n`).join(''),
+    );
     expect(info.model).toBe('insight-pool/use-lite');
+    expect(info.fingerprint).toBe(over('onnx/model.onnx'));
+    expect(info.fingerprints['onnx/model.onnx']).toBe(over('onnx/model.onnx'));
+    expect(info.fingerprints['onnx/model_quantized.onnx']).toBe(over('onnx/model_quantized.onnx'));
+    expect(info.fingerprints['onnx/model_quantized.onnx']).not.toBe(info.fingerprint);
   });
 
   it('--if-missing keeps a complete folder and rebuilds a damaged one', () => {
@@ -56,6 +60,9 @@ describe('build-model', () => {
     expect(buildModel({ out: a, ifMissing: true }).built).toBe(false);
     const config = join(first.modelDir, 'config.json');
     writeFileSync(config, '{"model_type":"bert"}\n');
+    expect(isBuilt(first.modelDir)).toBe(false);
+    expect(buildModel({ out: a, ifMissing: true }).built).toBe(true);
+    rmSync(join(first.modelDir, 'onnx', 'model_quantized.onnx'));
     expect(isBuilt(first.modelDir)).toBe(false);
     expect(buildModel({ out: a, ifMissing: true }).built).toBe(true);
     expect(snapshot(first.modelDir)).toEqual(snapshot(second.modelDir));

@@ -2,7 +2,8 @@
 // (@energetic-ai/embeddings on its wasm backend) on generated sentences: the port must give the reference vectors.
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEmbedder, type NodeEmbedder } from '../../src/adapters/embedding/node-embedder';
+import { env, pipeline } from '@xenova/transformers';
+import { createNodeEmbedder, DEFAULT_MODELS_DIR, type NodeEmbedder } from '../../src/adapters/embedding/node-embedder';
 import { DEFAULT_MODEL_ID, getModel } from '../../src/core/models';
 // @ts-expect-error plain JS build script
 import { buildModel } from '../../scripts/build-model.mjs';
@@ -52,6 +53,24 @@ describe('USE-lite ONNX port vs TF.js reference (Node)', () => {
     console.log(`node port vs TF.js: mean cosine ${mean.toFixed(9)}, worst ${worst.toFixed(9)} (${JSON.stringify(sentences[worstAt].slice(0, 60))}), max |Δ| ${maxAbs.toExponential(2)}`);
     expect(mean).toBeGreaterThanOrEqual(0.999);
     expect(worst).toBeGreaterThanOrEqual(0.995);
+  });
+
+  it('the int8 variant (onnx/model_quantized.onnx) stays within the bar too', async () => {
+    env.allowRemoteModels = false;
+    env.localModelPath = `${DEFAULT_MODELS_DIR}/`;
+    const quantized = await pipeline('feature-extraction', DEFAULT_MODEL_ID, { quantized: true });
+    const texts = sentences.filter((s) => s.length < 400).slice(0, 120);
+    const ours = await port.embed(texts);
+    const cosines: number[] = [];
+    for (let i = 0; i < texts.length; i += 30) {
+      const out = await quantized(texts.slice(i, i + 30), { pooling: 'mean', normalize: true });
+      const data = out.data as Float32Array;
+      for (let k = 0; k < out.dims[0]; k++) cosines.push(cosine(data.subarray(k * 512, (k + 1) * 512), ours[i + k]));
+    }
+    const mean = cosines.reduce((a, b) => a + b, 0) / cosines.length;
+    console.log(`int8 vs float port: mean cosine ${mean.toFixed(6)}, worst ${Math.min(...cosines).toFixed(6)}`);
+    expect(mean).toBeGreaterThanOrEqual(0.999);
+    expect(Math.min(...cosines)).toBeGreaterThanOrEqual(0.995);
   });
 
   it('returns unit vectors, one per text, in order', async () => {

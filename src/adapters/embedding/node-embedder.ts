@@ -60,11 +60,12 @@ function checkFolder(info: ModelInfo, modelDir: string): void {
   throw new Error(`model "${info.id}" is not available offline: ${modelDir} lacks ${missing.join(', ')}${hint}`);
 }
 
-/** The fingerprint scheme of scripts/build-model.mjs: sha256 of "<sha256>  <file>\n" lines over the model files. */
+/** The fingerprint scheme of scripts/build-model.mjs: sha256 of "<sha256>  <file>\n" lines over the config, the
+ *  tokenizer files and the weights file in use. A built folder records it; other folders are hashed here. */
 function fingerprintOf(info: ModelInfo, modelDir: string): string {
   const recorded = join(modelDir, FINGERPRINT_FILE);
   if (existsSync(recorded)) {
-    const value = (JSON.parse(readFileSync(recorded, 'utf8')) as { fingerprint?: unknown }).fingerprint;
+    const value = (JSON.parse(readFileSync(recorded, 'utf8')) as { fingerprints?: Record<string, unknown> }).fingerprints?.[weightsFile(info)];
     if (typeof value === 'string' && value) return value;
   }
   const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', weightsFile(info)].filter((f) => existsSync(join(modelDir, f)));
