@@ -1,0 +1,124 @@
+// `ingest`: agent trajectories → memories (rules distiller, offline) → embedded with the pool's model → pool file.
+// All files are parsed and validated first; one bad file writes nothing.
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { contentHash, createMemory, LEVELS, MemoryValidationError, type Level, type Memory, type MemoryInput } from '../../core/memory';
+import { parseTrajectories, type ParseOptions, type Trajectory } from '../../core/trajectory';
+import { mineInsights } from '../../core/distill/miner';
+import { toSummaryMemory, toTrajectoryMemory, toWorkflowMemory } from '../../core/distill/levels';
+import { list, parse, requireStr, str } from '../args';
+import { alignVectors, modelRef, type CliContext } from '../context';
+import { InputError, UsageError } from '../errors';
+import { loadPool, savePool } from '../pool-store';
+
+export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json]`;
+
+/** A trajectory file larger than this is not a single agent run. */
+export const MAX_TRAJECTORY_BYTES = 64 * 1024 * 1024;
+
+const BUILDERS: Record<Level, (t: Trajectory) => MemoryInput[]> = {
+  insight: mineInsights,
+  summary: (t) => [toSummaryMemory(t)],
+  workflow: (t) => [toWorkflowMemory(t)],
+  trajectory: (t) => [toTrajectoryMemory(t)],
+};
+
+export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
+  const p = parse('ingest', argv, {
+    pool: { type: 'string' },
+    distiller: { type: 'string' },
+    levels: { type: 'string', multiple: true },
+    domain: { type: 'string' },
+    'source-model': { type: 'string' },
+    model: { type: 'string' },
+    outcomes: { type: 'string' },
+  });
+  const poolPath = requireStr('ingest', p, 'pool');
+  if (!p.positionals.length) throw new UsageError('ingest: give at least one trajectory file');
+  const distiller = str(p, 'distiller') ?? 'rules';
+  if (distiller !== 'rules') throw new UsageError(`ingest: --distiller "${distiller}" is not available in the CLI (only "rules", which runs offline)`);
+  const rawLevels = list(p, 'levels');
+  const levels: Level[] = rawLevels.includes('all') ? [...LEVELS] : rawLevels.length ? (rawLevels as Level[]) : ['insight'];
+  const badLevel = levels.find((l) => !LEVELS.includes(l));
+  if (badLevel) throw new UsageError(`ingest: --levels must be among ${LEVELS.join(', ')} or all, got "${badLevel}"`);
+
+  const options: ParseOptions = {};
+  if (str(p, 'domain')) options.domain = str(p, 'domain');
+  if (str(p, 'source-model')) options.sourceModel = str(p, 'source-model');
+  const outcomesPath = str(p, 'outcomes');
+  if (outcomesPath) options.outcomes = await readOutcomes(outcomesPath);
+
+  const files = await Promise.all(p.positionals.map(readTrajectoryFile));
+  const { ok, errors } = parseTrajectories(files, options);
+  if (errors.length) throw new InputError(errors.map((e) => (e.message.startsWith(e.file) ? e.message : `${e.file}: ${e.message}`)).join('\n'));
+
+  const drafts: Memory[] = [];
+  const now = new Date();
+  for (const t of ok) {
+    for (const level of levels) {
+      for (const input of BUILDERS[level](t)) {
+        try {
+          drafts.push(createMemory(input, now));
+        } catch (error) {
+          if (error instanceof MemoryValidationError) throw new InputError(`${t.file}: the ${level} memory is invalid: ${error.message}`);
+          throw error;
+        }
+      }
+    }
+  }
+
+  const pool = await loadPool(poolPath, true);
+  const seen = new Set(await Promise.all(pool.memories.map((m) => contentHash(m))));
+  const fresh: Memory[] = [];
+  for (const m of drafts) {
+    const h = await contentHash(m);
+    if (seen.has(h)) continue;
+    seen.add(h);
+    fresh.push(m);
+  }
+  const embedder = await ctx.embedder(str(p, 'model') ?? pool.model?.id);
+  const realigned = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx, 'pool memories');
+  if (realigned) ctx.note(`re-embedded ${realigned} pool memories with ${embedder.model}`);
+  await alignVectors(fresh, embedder, pool.keyMode, undefined, ctx, 'new memories');
+  const all = [...pool.memories, ...fresh];
+  await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+  const byLevel = levels.map((l) => `${fresh.filter((m) => m.level === l).length} ${l}`).join(', ');
+  ctx.out(`ingested ${ok.length} trajectories → ${fresh.length} new memories (${byLevel}; ${drafts.length - fresh.length} duplicates skipped) into ${poolPath}; pool now ${all.length} memories`);
+  return 0;
+}
+
+async function readTrajectoryFile(path: string): Promise<{ name: string; text: string }> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new InputError(`${path}: not a file`);
+    size = s.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${path}: no such file`);
+  }
+  if (size > MAX_TRAJECTORY_BYTES) throw new InputError(`${path}: file is too large (${Math.round(size / 1048576)} MiB, max ${MAX_TRAJECTORY_BYTES / 1048576} MiB)`);
+  return { name: basename(path), text: await readFile(path, 'utf8') };
+}
+
+async function readOutcomes(path: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new InputError(`${path}: no such file (--outcomes)`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON (${error instanceof Error ? error.message : error})`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError(`${path}: expected a JSON object mapping trajectory ids to outcomes, e.g. {"django__django-11099": "resolved"}`);
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (typeof v !== 'string' && typeof v !== 'boolean') throw new InputError(`${path}: ${k}: outcome must be a string or boolean, got ${JSON.stringify(v)}`);
+  }
+  return data as Record<string, string>;
+}

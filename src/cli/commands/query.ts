@@ -1,0 +1,83 @@
+// `query`: top-k memories for a task by exact cosine, and the prompt block to paste into an agent's system prompt.
+import { LEVELS, type Level } from '../../core/memory';
+import { formatPromptBlock } from '../../core/prompt-block';
+import { MAX_K, rankExact, resolveRetrieval, RetrievalError } from '../../core/retrieval';
+import { int, list, num, parse, requireStr, str } from '../args';
+import { alignVectors, type CliContext } from '../context';
+import { UsageError } from '../errors';
+import { loadPool } from '../pool-store';
+
+export const QUERY_USAGE = `insight-pool query --pool <file> "<task text>" [-k 3] [--json] [--exclude-domain d] [--domain d] [--level insight] [--min-score 0.2] [--model id]`;
+
+export async function query(argv: string[], ctx: CliContext): Promise<number> {
+  const p = parse('query', argv, {
+    pool: { type: 'string' },
+    k: { type: 'string', short: 'k' },
+    json: { type: 'boolean' },
+    'exclude-domain': { type: 'string', multiple: true },
+    domain: { type: 'string', multiple: true },
+    level: { type: 'string', multiple: true },
+    'min-score': { type: 'string' },
+    model: { type: 'string' },
+  });
+  const poolPath = requireStr('query', p, 'pool');
+  const text = p.positionals.join(' ');
+  const levels = list(p, 'level');
+  const bad = levels.find((l) => !LEVELS.includes(l as Level));
+  if (bad) throw new UsageError(`query: --level must be among ${LEVELS.join(', ')}, got "${bad}"`);
+  let resolved;
+  try {
+    resolved = resolveRetrieval(text, {
+      k: int('query', p, 'k', 3, 1, MAX_K),
+      ...(levels.length ? { levels: levels as Level[] } : {}),
+      ...(list(p, 'domain').length ? { domains: list(p, 'domain') } : {}),
+      ...(list(p, 'exclude-domain').length ? { excludeDomains: list(p, 'exclude-domain') } : {}),
+      ...(str(p, 'min-score') !== undefined ? { minScore: num('query', p, 'min-score', 0, -1, 1) } : {}),
+    });
+  } catch (error) {
+    if (error instanceof RetrievalError) throw new UsageError(`query: ${error.message} (give the task text as an argument)`);
+    throw error;
+  }
+  const pool = await loadPool(poolPath, false);
+  const embedder = await ctx.embedder(str(p, 'model') ?? pool.model?.id);
+  const fixed = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx);
+  if (fixed && pool.memories.length) ctx.note(`note: embedded ${fixed} memories with ${embedder.model} for this query (pool file unchanged)`);
+  const [vector] = await embedder.embed([resolved.query]);
+  const byId = new Map(pool.memories.map((m) => [m.id, m]));
+  const results = rankExact(
+    vector,
+    byId.keys(),
+    (id) => {
+      const m = byId.get(id)!;
+      return { memory: m, vector: m.embedding!.vector };
+    },
+    resolved.options,
+  );
+  const block = formatPromptBlock(results);
+  if (p.values.json) {
+    ctx.out(
+      JSON.stringify(
+        {
+          query: resolved.query,
+          model: embedder.model,
+          pool: pool.memories.length,
+          results: results.map(({ memory: { embedding: _e, ...m }, score }, i) => ({ rank: i + 1, score, ...m })),
+          promptBlock: block,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  if (!results.length) {
+    ctx.out(`no memories match (pool has ${pool.memories.length})`);
+    return 0;
+  }
+  results.forEach(({ memory: m, score }, i) => {
+    ctx.out(`${i + 1}. ${score.toFixed(4)}  ${m.level}  ${m.title}  [${m.domain}, ${m.outcome}]  ${m.id}`);
+  });
+  ctx.out();
+  ctx.out(block);
+  return 0;
+}

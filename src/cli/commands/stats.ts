@@ -1,0 +1,92 @@
+// `stats`: what a pool holds — by level, domain, source model, embedding model, origin — and how specific its text
+// is (the abstraction guard's score; high = concrete details that transfer badly).
+import { LEVELS, type Memory } from '../../core/memory';
+import { memoryText, specificity, WARN_THRESHOLD } from '../../core/guard';
+import { scanMemory } from '../../core/pool-file';
+import { parse, requireStr } from '../args';
+import type { CliContext } from '../context';
+import { UsageError } from '../errors';
+import { loadPool } from '../pool-store';
+
+export const STATS_USAGE = `insight-pool stats --pool <file> [--json]`;
+
+/** Bucket upper bounds of the specificity histogram; the guard warns above WARN_THRESHOLD. */
+const BUCKETS = [0, 2, WARN_THRESHOLD, 15, Infinity] as const;
+
+function bucketLabel(i: number): string {
+  if (i === 0) return '0 (abstract)';
+  const lo = BUCKETS[i - 1];
+  const hi = BUCKETS[i];
+  return hi === Infinity ? `>${lo}` : `${lo}–${hi}`;
+}
+
+function countBy(memories: Memory[], key: (m: Memory) => string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of memories) {
+    const k = key(m);
+    if (k !== undefined) out[k] = (out[k] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+}
+
+export function poolStats(memories: Memory[]) {
+  const scores = memories.map((m) => specificity(memoryText(m)).score);
+  const histogram: Record<string, number> = {};
+  BUCKETS.forEach((_, i) => (histogram[bucketLabel(i)] = 0));
+  for (const s of scores) {
+    const i = BUCKETS.findIndex((hi) => s <= hi);
+    histogram[bucketLabel(i)]++;
+  }
+  const sorted = [...scores].sort((a, b) => a - b);
+  const pct = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0);
+  const levels = Object.fromEntries(LEVELS.map((l) => [l, memories.filter((m) => m.level === l).length]));
+  return {
+    total: memories.length,
+    levels,
+    domains: countBy(memories, (m) => m.domain),
+    outcomes: countBy(memories, (m) => m.outcome),
+    sourceModels: countBy(memories, (m) => m.sourceModel),
+    embeddingModels: countBy(memories, (m) => m.embedding?.model ?? '(no vector)'),
+    importedFrom: countBy(memories, (m) => m.provenance.importedFrom),
+    distillers: countBy(memories, (m) => m.provenance.distiller ?? '(unknown)'),
+    flagged: memories.filter((m) => scanMemory(m).length > 0).length,
+    specificity: {
+      warnAbove: WARN_THRESHOLD,
+      median: pct(0.5),
+      p90: pct(0.9),
+      max: sorted[sorted.length - 1] ?? 0,
+      overWarn: scores.filter((s) => s > WARN_THRESHOLD).length,
+      histogram,
+    },
+  };
+}
+
+export async function stats(argv: string[], ctx: CliContext): Promise<number> {
+  const p = parse('stats', argv, { pool: { type: 'string' }, json: { type: 'boolean' } });
+  const poolPath = requireStr('stats', p, 'pool');
+  if (p.positionals.length) throw new UsageError(`stats: unexpected argument "${p.positionals[0]}"`);
+  const pool = await loadPool(poolPath, false);
+  const s = poolStats(pool.memories);
+  if (p.values.json) {
+    ctx.out(JSON.stringify({ pool: poolPath, model: pool.model ?? null, keyMode: pool.keyMode, ...s }, null, 2));
+    return 0;
+  }
+  const table = (title: string, rows: Record<string, number>) => {
+    ctx.out(`${title}:`);
+    const entries = Object.entries(rows);
+    if (!entries.length) ctx.out('  (none)');
+    for (const [k, v] of entries) ctx.out(`  ${String(v).padStart(7)}  ${k}`);
+  };
+  ctx.out(`${poolPath}: ${s.total} memories, model ${pool.model ? `${pool.model.id} (${pool.model.dims}-d)` : '(none)'}, key mode ${pool.keyMode}`);
+  table('levels', s.levels);
+  table('domains', s.domains);
+  table('outcomes', s.outcomes);
+  table('source models (agents)', s.sourceModels);
+  table('embedding models', s.embeddingModels);
+  table('imported from', s.importedFrom);
+  table('distillers', s.distillers);
+  ctx.out(`specificity (0 = abstract; the guard warns above ${s.specificity.warnAbove}): median ${s.specificity.median}, p90 ${s.specificity.p90}, max ${s.specificity.max}, ${s.specificity.overWarn} over the warning line`);
+  for (const [k, v] of Object.entries(s.specificity.histogram)) ctx.out(`  ${String(v).padStart(7)}  ${k}`);
+  ctx.out(`flagged as possible prompt injection: ${s.flagged}`);
+  return 0;
+}

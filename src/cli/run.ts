@@ -1,0 +1,79 @@
+// The CLI as a function: argv in, exit code out, all I/O through `io`. main.ts wires it to the process; tests call it
+// in-process with a test embedder.
+import { MemoryValidationError } from '../core/memory';
+import { UnknownModelError } from '../core/models';
+import { PoolFileError } from '../core/pool-file';
+import { TrajectoryParseError } from '../core/trajectory';
+import { CliContext, type CliIo } from './context';
+import { EXIT, InputError, UsageError } from './errors';
+import { EMBED_USAGE, embed } from './commands/embed';
+import { EXPORT_USAGE, exportCommand } from './commands/export';
+import { IMPORT_USAGE, MERGE_USAGE, importCommand, mergeCommand } from './commands/import';
+import { INGEST_USAGE, ingest } from './commands/ingest';
+import { QUERY_USAGE, query } from './commands/query';
+import { STATS_USAGE, stats } from './commands/stats';
+
+export type { CliIo, CliEmbedder } from './context';
+
+const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promise<number>; usage: string; summary: string }> = {
+  ingest: { run: ingest, usage: INGEST_USAGE, summary: 'distill trajectory files into memories and add them to a pool' },
+  query: { run: query, usage: QUERY_USAGE, summary: 'top-k memories for a task (exact cosine) and the prompt block' },
+  import: { run: importCommand, usage: IMPORT_USAGE, summary: 'import a pool file or a foreign memory file into a pool' },
+  merge: { run: mergeCommand, usage: MERGE_USAGE, summary: 'merge memory file b into pool file a, writing c' },
+  export: { run: exportCommand, usage: EXPORT_USAGE, summary: 'write a shareable pool file (insights only by default)' },
+  stats: { run: stats, usage: STATS_USAGE, summary: 'counts by level, domain, model; specificity distribution' },
+  embed: { run: embed, usage: EMBED_USAGE, summary: 'embed stdin lines with the pool model, print JSON vectors' },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'insight-pool — offline memory pool for coding agents (same core as the app)',
+    '',
+    'usage: insight-pool <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    '',
+    'Pool files: .jsonl or .jsonl.gz (docs/pool-format.md). Foreign files for import/merge: ReasoningBank markdown,',
+    'Dynamic Cheatsheet <memory_item> blocks, CLAUDE.md / AGENTS.md, .cursor/rules/*.mdc.',
+    'Exit codes: 0 ok, 1 usage error, 2 bad input (the message names file/line/field), 3 other failure.',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const ctx = new CliContext(io);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    ctx.out(usage());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-v') {
+    ctx.out(ctx.appVersion);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    ctx.note(`insight-pool: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.out(`usage: ${command.usage}`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      ctx.note(`insight-pool ${error.message}\nusage: ${command.usage}`);
+      return EXIT.usage;
+    }
+    if (error instanceof InputError || error instanceof PoolFileError || error instanceof TrajectoryParseError || error instanceof MemoryValidationError || error instanceof UnknownModelError) {
+      ctx.note(`insight-pool ${name}: ${error.message}`);
+      return EXIT.badInput;
+    }
+    ctx.note(`insight-pool ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failure;
+  }
+}

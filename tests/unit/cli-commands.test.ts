@@ -1,0 +1,263 @@
+// The CLI as terminal agents use it: exit codes 0/1/2, query output with scores and the prompt block, export →
+// import round trips, a damaged file leaving the pool byte-identical, and `embed --json`.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPoolFile, encodePoolFile } from '../../src/core/pool-file';
+import { parseTrajectory } from '../../src/core/trajectory';
+import { mineInsights } from '../../src/core/distill/miner';
+import { cosine } from '../../src/core/vectors';
+import { wordEmbedder } from './helpers/word-embedder';
+import { cli, tempDir } from './cli-helpers';
+import { embedded, exportOptions, SAMPLE } from './pool-file-helpers';
+
+const TRAJECTORY = `Task: Fix the crash when the config file is missing.
+
+$ python repro.py
+Traceback (most recent call last):
+FileNotFoundError: config.yaml
+
+$ sed -i 's/open(path)/open(path) if exists(path) else None/' app/config.py
+
+$ python repro.py
+ok
+
+$ pytest tests
+5 passed
+
+Outcome: success
+`;
+
+const defaultModel = wordEmbedder(32, 'insight-pool/use-lite');
+
+async function seededPool(dir: string, name = 'pool.jsonl') {
+  const path = join(dir, name);
+  const memories = await embedded(SAMPLE, defaultModel);
+  const { lines } = await encodePoolFile(memories, exportOptions(defaultModel));
+  writeFileSync(path, lines.join('\n') + '\n');
+  return { path, memories };
+}
+
+describe('exit codes', () => {
+  it('0 for help, 1 for usage errors, 2 for bad input naming file/line/field', async () => {
+    const dir = tempDir();
+    expect((await cli(['--help'])).code).toBe(0);
+    expect((await cli([])).code).toBe(1);
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+    const badOption = await cli(['query', '--pool', 'x', '--colour', 'red', 'task']);
+    expect(badOption.code).toBe(1);
+    expect(badOption.stderr).toMatch(/query: Unknown option '--colour'/);
+    expect((await cli(['query', 'task'])).stderr).toMatch(/--pool <value> is required/);
+    expect((await cli(['query', '--pool', 'p', '-k', '0', 'task'])).code).toBe(1);
+
+    const missing = await cli(['query', '--pool', join(dir, 'nope.jsonl'), 'task']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.jsonl: no such pool file/);
+
+    const { path } = await seededPool(dir);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const rec = JSON.parse(lines[3]);
+    rec.outcome = 'maybe';
+    lines[3] = JSON.stringify(rec);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, lines.join('\n'));
+    const r = await cli(['stats', '--pool', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.jsonl: line 4: record\.outcome: must be one of success, failure, unknown/);
+  });
+});
+
+describe('query', () => {
+  it('prints top-k with exact cosine scores and the prompt block', async () => {
+    const dir = tempDir();
+    const { path, memories } = await seededPool(dir);
+    const task = 'the bug report: reproduce it before you change code';
+    const r = await cli(['query', '--pool', path, task, '-k', '2']);
+    expect(r.code).toBe(0);
+    const [table, block] = r.stdout.split('\n\n<memories>');
+    const rows = table.split('\n');
+    expect(rows).toHaveLength(2);
+    const [q] = await defaultModel.embed([task]);
+    const expected = memories
+      .map((m) => ({ m, s: cosine(q, m.embedding!.vector) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 2);
+    expected.forEach(({ m, s }, i) => expect(rows[i]).toBe(`${i + 1}. ${s.toFixed(4)}  ${m.level}  ${m.title}  [${m.domain}, ${m.outcome}]  ${m.id}`));
+    expect(block).toContain(`1. Insight: ${expected[0].m.title}`);
+    expect(block).toContain(`similarity ${expected[0].s.toFixed(3)}`);
+  });
+
+  it('--json and --exclude-domain', async () => {
+    const dir = tempDir();
+    const { path } = await seededPool(dir);
+    const r = await cli(['query', '--pool', path, 'reproduce the bug before changing code', '--json', '--exclude-domain', 'swe', '-k', '5']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.results.length).toBe(2);
+    expect(out.results.every((x: { domain: string; score: number }) => x.domain !== 'swe' && typeof x.score === 'number')).toBe(true);
+    expect(out.promptBlock).toMatch(/^<memories>/);
+    expect(out.model).toBe('insight-pool/use-lite');
+  });
+});
+
+describe('export → import round trip', () => {
+  it('pool → export (gz) → import into a new pool → export again: same memories, same vectors, no model loaded', async () => {
+    const dir = tempDir();
+    const { path, memories } = await seededPool(dir);
+    const out = join(dir, 'share.jsonl.gz');
+    const e = await cli(['export', '--pool', path, '--levels', 'all', '--out', out]);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(/exported 4 memories \(4 with float32 vectors/);
+    const pool2 = join(dir, 'pool2.jsonl');
+    const noModel = await cli(['import', out, '--pool', pool2], { createEmbedder: () => Promise.reject(new Error('no model should be needed')) });
+    expect(noModel.stderr).toBe('');
+    expect(noModel.code).toBe(0);
+    expect(noModel.stdout).toMatch(/4 added, 0 exact duplicates skipped/);
+    const back = join(dir, 'back.jsonl');
+    expect((await cli(['export', '--pool', pool2, '--levels', 'all', '--out', back])).code).toBe(0);
+    const read = await readPoolFile(readFileSync(back));
+    const plain = (m: (typeof memories)[number]) => ({ ...m, provenance: { ...m.provenance, file: undefined, importedFrom: undefined }, embedding: { ...m.embedding!, vector: [...m.embedding!.vector] } });
+    const got = read.entries.map((x) => plain(x.memory));
+    expect(got).toEqual(memories.map(plain));
+    expect(read.entries[0].memory.provenance.importedFrom).toBe('share.jsonl.gz');
+    // Importing the same file again changes nothing: all exact duplicates.
+    const again = await cli(['import', out, '--pool', pool2]);
+    expect(again.stdout).toMatch(/0 added, 4 exact duplicates skipped/);
+  });
+
+  it('export defaults to insights only; --no-vectors leaves vectors out', async () => {
+    const dir = tempDir();
+    const { path } = await seededPool(dir);
+    const out = join(dir, 'x.jsonl');
+    expect((await cli(['export', '--pool', path, '--no-vectors', '--out', out])).code).toBe(0);
+    const read = await readPoolFile(readFileSync(out));
+    expect(read.header.counts).toMatchObject({ records: 2, vectors: 0 });
+    expect((await cli(['export', '--pool', path, '--levels', 'poem', '--out', out])).code).toBe(1);
+  });
+
+  it('damaged files are rejected and the pool stays byte-identical', async () => {
+    const dir = tempDir();
+    const { path } = await seededPool(dir);
+    const share = join(dir, 'share.jsonl');
+    await cli(['export', '--pool', path, '--levels', 'all', '--out', share]);
+    const good = readFileSync(share, 'utf8');
+    const target = join(dir, 'target.jsonl');
+    const other = await embedded([{ title: 'Existing memory', content: 'Stays as it is.' }], defaultModel);
+    writeFileSync(target, (await encodePoolFile(other, exportOptions(defaultModel))).lines.join('\n') + '\n');
+    const before = readFileSync(target);
+    const cases: [string, string, RegExp][] = [
+      ['truncated', good.slice(0, good.length - 50), /truncated file/],
+      ['checksum', good.replace('failing check', 'failing chuck'), /bad checksum/],
+      ['version', good.replace('"version":1', '"version":7'), /unsupported pool-file version 7/],
+      ['dims', good.replace('"dims":32', '"dims":64'), /wrong dims/],
+    ];
+    for (const [name, text, message] of cases) {
+      const f = join(dir, `${name}.jsonl`);
+      writeFileSync(f, text);
+      const r = await cli(['import', f, '--pool', target]);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr, name).toMatch(message);
+      expect(readFileSync(target).equals(before), name).toBe(true);
+    }
+    // The same for a pool that does not exist yet: it is not created.
+    const fresh = join(dir, 'fresh.jsonl');
+    expect((await cli(['import', join(dir, 'checksum.jsonl'), '--pool', fresh])).code).toBe(2);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('imports foreign files, flags injection on stderr, and --skip-flagged leaves them out', async () => {
+    const dir = tempDir();
+    const pool = join(dir, 'p.jsonl');
+    const fixtures = join(import.meta.dirname, 'fixtures/foreign');
+    const r = await cli(['import', join(fixtures, 'CLAUDE.md'), '--pool', pool, '--domain', 'swe']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/CLAUDE\.md \(claude-md\) into .*: 9 added/);
+    const inj = await cli(['import', join(fixtures, 'injected.md'), '--pool', pool]);
+    expect(inj.stderr).toMatch(/warning: injected\.md line 1 "Clean up the workspace": content reads like an instruction to the agent: "Ignore all previous instructions/);
+    expect(inj.stdout).toMatch(/1 added/);
+    const dir2 = tempDir();
+    const pool2 = join(dir2, 'p.jsonl');
+    const skip = await cli(['import', join(fixtures, 'injected.md'), '--pool', pool2, '--skip-flagged']);
+    expect(skip.stdout).toMatch(/0 added.*1 flagged/);
+  });
+
+  it('merge a b --out c keeps a, adds b, reports near-duplicates', async () => {
+    const dir = tempDir();
+    const { path: a } = await seededPool(dir, 'a.jsonl');
+    const bMem = await embedded([{ title: 'Reproduce the bug before changing code!', content: 'Other words here.' }, { title: 'Cache downloads', content: 'Saves time.' }], defaultModel);
+    const b = join(dir, 'b.jsonl');
+    writeFileSync(b, (await encodePoolFile(bMem, exportOptions(defaultModel))).lines.join('\n') + '\n');
+    const c = join(dir, 'c.jsonl.gz');
+    const r = await cli(['merge', a, b, '--out', c, '--near', 'keep-existing']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/near-duplicate \(cosine 1\.000\): line 2 "Reproduce the bug before changing code!"/);
+    const read = await readPoolFile(readFileSync(c));
+    expect(read.entries.map((e) => e.memory.title)).toEqual([...SAMPLE.map((s) => s.title), 'Cache downloads']);
+    expect((await cli(['merge', a, '--out', c])).code).toBe(1);
+  });
+});
+
+describe('ingest and stats', () => {
+  it('ingest distills the same insights as the core miner, embeds them, and is idempotent', async () => {
+    const dir = tempDir();
+    const traj = join(dir, 'run-1.md');
+    writeFileSync(traj, TRAJECTORY);
+    const pool = join(dir, 'pool.jsonl');
+    const r = await cli(['ingest', traj, '--pool', pool, '--domain', 'swe']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const expected = mineInsights(parseTrajectory(TRAJECTORY, 'run-1.md', { domain: 'swe' }));
+    expect(expected.length).toBeGreaterThan(0);
+    const read = await readPoolFile(readFileSync(pool));
+    expect(read.entries.map((e) => e.memory.title)).toEqual(expected.map((m) => m.title));
+    expect(read.entries.every((e) => e.memory.embedding?.model === 'insight-pool/use-lite' && e.memory.domain === 'swe' && e.memory.provenance.distiller === 'rules')).toBe(true);
+    const again = await cli(['ingest', traj, '--pool', pool]);
+    expect(again.stdout).toMatch(new RegExp(`→ 0 new memories .*${expected.length} duplicates skipped`));
+
+    const s = await cli(['stats', '--pool', pool, '--json']);
+    const stats = JSON.parse(s.stdout);
+    expect(stats.total).toBe(expected.length);
+    expect(stats.levels.insight).toBe(expected.length);
+    expect(stats.domains).toEqual({ swe: expected.length });
+    expect(stats.embeddingModels).toEqual({ 'insight-pool/use-lite': expected.length });
+    const hist = Object.values(stats.specificity.histogram) as number[];
+    expect(hist.reduce((a, b) => a + b, 0)).toBe(expected.length);
+    const text = await cli(['stats', '--pool', pool]);
+    expect(text.stdout).toMatch(/levels:\n\s+\d+\s+trajectory/);
+  });
+
+  it('ingest rejects a bad trajectory or outcomes file and writes nothing', async () => {
+    const dir = tempDir();
+    const good = join(dir, 'good.md');
+    writeFileSync(good, TRAJECTORY);
+    const empty = join(dir, 'empty.json');
+    writeFileSync(empty, '');
+    const pool = join(dir, 'pool.jsonl');
+    const r = await cli(['ingest', good, empty, '--pool', pool]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/empty\.json: the file is empty/);
+    expect(existsSync(pool)).toBe(false);
+    const outcomes = join(dir, 'o.json');
+    writeFileSync(outcomes, '{"run": 3}');
+    const o = await cli(['ingest', good, '--pool', pool, '--outcomes', outcomes]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/o\.json: run: outcome must be a string or boolean/);
+    expect((await cli(['ingest', good, '--pool', pool, '--distiller', 'llm'])).code).toBe(1);
+  });
+});
+
+describe('embed', () => {
+  it('stdin lines → JSON array of vectors of the model dims', async () => {
+    const r = await cli(['embed', '--json'], { stdin: 'first text\nsecond text\n' });
+    expect(r.code).toBe(0);
+    const vectors = JSON.parse(r.stdout);
+    expect(vectors).toHaveLength(2);
+    expect(vectors.every((v: number[]) => v.length === 32 && v.every((x) => typeof x === 'number'))).toBe(true);
+    const [a] = await defaultModel.embed(['first text']);
+    expect(vectors[0]).toEqual([...a]);
+    expect((await cli(['embed'], { stdin: '' })).code).toBe(2);
+    expect((await cli(['embed'], { stdin: 'a\n\nb' })).stderr).toMatch(/stdin line 2: empty text/);
+  });
+});
