@@ -39,6 +39,9 @@ function jsonError(text: string, err: unknown, file: string, where = ''): Trajec
     return new TrajectoryParseError(file, `invalid JSON${where}: the text ends at character ${text.length} in the middle of a value (the file looks truncated)`);
   }
   const pos = /position (\d+)/.exec(msg)?.[1];
+  if (pos !== undefined && Number(pos) >= text.trimEnd().length) {
+    return new TrajectoryParseError(file, `invalid JSON${where}: the text ends at character ${text.length} in the middle of a value (the file looks truncated)`);
+  }
   const at = pos !== undefined ? ` at ${lineCol(text, Number(pos))} (character ${pos})` : '';
   const detail = msg.replace(/^(JSON\.parse: |SyntaxError: )/, '').replace(/,? ?"[\s\S]*" is not valid JSON$/, '');
   return new TrajectoryParseError(file, `invalid JSON${where}${at}: ${detail}`);

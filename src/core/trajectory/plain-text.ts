@@ -65,7 +65,7 @@ function blocks(text: string): Block[] {
 function consolePairs(text: string): { command: string; output: string }[] {
   const pairs: { command: string; output: string }[] = [];
   for (const line of text.split('\n')) {
-    const m = /^\s*[$>#] (.+)$/.exec(line);
+    const m = /^\s*\$ (.+)$/.exec(line);
     if (m) pairs.push({ command: m[1], output: '' });
     else if (pairs.length) pairs[pairs.length - 1].output += (pairs[pairs.length - 1].output ? '\n' : '') + line;
   }
