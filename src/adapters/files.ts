@@ -50,3 +50,30 @@ async function walk(entry: FileSystemEntry, out: PickedFile[]): Promise<void> {
 export function filesFromInput(list: FileList | null): PickedFile[] {
   return [...(list ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
 }
+
+/** Biggest single file read into memory: a long agent run is a few MB; anything far larger is not a trajectory. */
+export const MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024;
+
+export interface ReadResult {
+  name: string;
+  text?: string;
+  error?: string;
+}
+
+/** Reads picked files as text, one at a time (progress, cancel); a file too large is reported, not read. */
+export async function readTextFiles(
+  files: PickedFile[],
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<ReadResult[]> {
+  const out: ReadResult[] = [];
+  for (const { path, file } of files) {
+    if (options.signal?.aborted) throw new DOMException('reading was cancelled', 'AbortError');
+    if (file.size > MAX_TEXT_FILE_BYTES) {
+      out.push({ name: path, error: `${path}: file is ${(file.size / 1e6).toFixed(0)} MB, more than the ${MAX_TEXT_FILE_BYTES / 1024 / 1024} MB limit` });
+    } else {
+      out.push({ name: path, text: await file.text() });
+    }
+    options.onProgress?.(out.length, files.length);
+  }
+  return out;
+}

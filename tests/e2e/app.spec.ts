@@ -15,7 +15,8 @@ test.describe('Insight Pool in a real browser', () => {
     const numbers = scores.map(Number);
     expect(numbers.every((n) => n > 0 && n <= 1)).toBe(true);
     expect([...numbers].sort((a, b) => b - a)).toEqual(numbers);
-    await expect(results.first()).toContainText('Install missing tools');
+    // A real sentence encoder, not a keyword match: the right lesson is among the top-3, not necessarily first.
+    expect((await results.allTextContents()).some((t) => t.includes('Install missing tools'))).toBe(true);
     const block = await page.getByTestId('prompt-block').textContent();
     expect(block).toContain('<memories>');
     await page.getByRole('button', { name: 'Copy prompt block' }).click();

@@ -1,0 +1,128 @@
+// State of one ingest batch: files → trajectories → the four levels, per trajectory, ready to review and save.
+// Kept out of the components so the panel only renders it.
+import { parseTrajectories, type Trajectory, type OutcomeLabel } from '../core/trajectory';
+import { distillRules, distillWithEngine, memoriesFromAnswer, PROMPT_VERSIONS, buildPrompt, type DistillEngine, type LlmLevel } from '../core/distill';
+import { memoryText, shouldWarn, specificity } from '../core/guard';
+import type { MemoryInput, Scope } from '../core/memory';
+import { readTextFiles, type PickedFile } from '../adapters/files';
+
+export interface Candidate {
+  key: string;
+  memory: MemoryInput;
+  selected: boolean;
+  score: number;
+  warning: string | null;
+}
+
+export interface Item {
+  trajectory: Trajectory;
+  levels: { trajectory: Candidate[]; workflow: Candidate[]; summary: Candidate[]; insight: Candidate[] };
+  error: string;
+}
+
+export interface FileStatus {
+  name: string;
+  ok: boolean;
+  message: string;
+}
+
+let counter = 0;
+
+function candidate(memory: MemoryInput): Candidate {
+  const m = { level: memory.level ?? 'insight', title: memory.title, description: memory.description ?? '', content: memory.content };
+  const warning = shouldWarn(m);
+  // Insights go in by default; concrete levels only when the user ticks them, because they transfer badly.
+  return { key: `c${counter++}`, memory, selected: m.level === 'insight' && !warning, score: specificity(memoryText(m)).score, warning };
+}
+
+export class IngestBatch {
+  files = $state<FileStatus[]>([]);
+  items = $state<Item[]>([]);
+
+  async load(
+    picked: PickedFile[],
+    options: { domain?: string; sourceModel?: string; outcomes?: Record<string, OutcomeLabel | string> },
+    signal: AbortSignal,
+    progress: (p: { done: number; total: number }) => void,
+  ): Promise<void> {
+    const read = await readTextFiles(picked, { signal, onProgress: (done, total) => progress({ done, total }) });
+    const readable = read.filter((r) => r.text !== undefined).map((r) => ({ name: r.name, text: r.text! }));
+    const { ok, errors } = parseTrajectories(readable, {
+      domain: options.domain || undefined,
+      sourceModel: options.sourceModel || undefined,
+      outcomes: options.outcomes,
+    });
+    const parsedFiles = new Set(ok.map((t) => t.file));
+    this.files = [
+      ...read.filter((r) => r.error).map((r) => ({ name: r.name, ok: false, message: r.error! })),
+      ...errors.map((e) => ({ name: e.file, ok: false, message: e.message })),
+      ...readable.filter((r) => parsedFiles.has(r.name)).map((r) => {
+        const t = ok.find((x) => x.file === r.name)!;
+        return { name: r.name, ok: true, message: `${t.format}, ${t.steps.length} steps, ${t.outcome}` };
+      }),
+    ];
+    this.items = ok.map((t) => {
+      const rules = distillRules(t);
+      return {
+        trajectory: t,
+        levels: {
+          trajectory: [candidate(rules.trajectory)],
+          workflow: [candidate(rules.workflow)],
+          summary: [candidate(rules.summary)],
+          insight: rules.insights.map(candidate),
+        },
+        error: '',
+      };
+    });
+  }
+
+  /** The exact prompt for one level, for any LLM the user runs elsewhere. */
+  prompt(item: Item, level: LlmLevel, variant: Scope): string {
+    return buildPrompt(level, item.trajectory, { variant });
+  }
+
+  /** A pasted answer replaces the level's rule-based draft; a parse error names the missing field. */
+  usePastedAnswer(item: Item, level: LlmLevel, answer: string, variant: Scope): void {
+    item.error = '';
+    try {
+      const memories = memoriesFromAnswer(level, answer, item.trajectory, { distiller: 'paste', variant, promptVersion: PROMPT_VERSIONS[level] });
+      item.levels[level] = memories.map(candidate);
+    } catch (error) {
+      item.error = `${level}: ${(error as Error).message}`;
+    }
+  }
+
+  /** Runs the engine for workflow, summary and insight of every trajectory; a failure marks that item only. */
+  async distillAll(engine: DistillEngine, variant: Scope, signal: AbortSignal, progress: (p: { done: number; total: number }) => void) {
+    const levels: LlmLevel[] = ['workflow', 'summary', 'insight'];
+    const total = this.items.length * levels.length;
+    let done = 0;
+    for (const item of this.items) {
+      item.error = '';
+      for (const level of levels) {
+        if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
+        try {
+          const { memories } = await distillWithEngine(level, item.trajectory, engine, { variant, signal });
+          item.levels[level] = memories.map(candidate);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          item.error = `${level}: ${(error as Error).message}`;
+        }
+        progress({ done: ++done, total });
+      }
+    }
+  }
+
+  selected(): MemoryInput[] {
+    return this.items.flatMap((i) => Object.values(i.levels).flat().filter((c) => c.selected).map((c) => c.memory));
+  }
+
+  selectedWarnings(): number {
+    return this.items.flatMap((i) => Object.values(i.levels).flat().filter((c) => c.selected && c.warning)).length;
+  }
+
+  clear(): void {
+    this.files = [];
+    this.items = [];
+  }
+}

@@ -1,0 +1,65 @@
+import { test, expect } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openApp } from './helpers';
+
+// The real SWE-agent runs on SWE-bench Lite shipped with the project's shared fixtures (tests may read them).
+const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'trajectories', 'swe-agent');
+
+test('SWE-agent runs dropped into the app become insights that a CLI task retrieves, with score and specificity', async ({ page }) => {
+  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.traj')).map((f) => join(FIXTURES, f));
+  expect(files.length).toBeGreaterThan(5);
+  await openApp(page);
+  const before = await page.evaluate(() => window.insightPool.count({ levels: ['insight'], domains: ['swe'] }));
+
+  await page.getByRole('tab', { name: 'Ingest' }).click();
+  await page.getByTestId('outcomes-file').setInputFiles(join(FIXTURES, 'outcomes.json'));
+  await page.getByTestId('ingest-files').setInputFiles(files);
+  await expect(page.getByTestId('ingest-item')).toHaveCount(files.length);
+  const statuses = await page.getByTestId('ingest-files-status').locator('tbody tr').allTextContents();
+  expect(statuses).toHaveLength(files.length);
+  expect(statuses.every((s) => s.includes('✓'))).toBe(true);
+
+  // Four levels side by side; insights ticked by default, the concrete levels not.
+  const first = page.getByTestId('ingest-item').first();
+  for (const level of ['trajectory', 'workflow', 'summary', 'insight']) await expect(first.locator(`[data-level="${level}"]`)).toBeVisible();
+  await expect(first.getByTestId('candidate-trajectory')).not.toBeChecked();
+  const insightBoxes = page.getByTestId('candidate-insight');
+  expect(await insightBoxes.count()).toBeGreaterThan(0);
+
+  await page.getByTestId('ingest-save').click();
+  await expect(page.getByTestId('ingest-saved')).toContainText('Saved');
+  const mined = await page.evaluate(() => window.insightPool.list({ levels: ['insight'], domains: ['swe'] }));
+  expect(mined.length).toBeGreaterThan(before);
+  const fromRules = mined.filter((m) => m.provenance.distiller === 'rules');
+  expect(fromRules.length).toBeGreaterThan(0);
+  // The abstraction guard's promise: no file paths or repository names in mined insights.
+  for (const m of fromRules) expect(`${m.title} ${m.description} ${m.content}`).not.toMatch(/\/[\w.-]+\.py|django|sympy|astropy|pylint|sphinx|xarray|flask|pytest-dev/i);
+
+  // A terminal task, retrieving from every other domain (the transfer protocol): an insight mined from SWE runs answers.
+  await page.getByRole('tab', { name: 'Retrieve' }).click();
+  await page.getByLabel('Task description').fill('A shell script fails after I changed it; make sure the fix really works before finishing');
+  await page.getByLabel('exclude domain').selectOption('terminal');
+  await page.getByLabel('level filter').selectOption('insight');
+  await page.keyboard.press('Control+Enter');
+  const rows = page.getByTestId('result');
+  await expect(rows).toHaveCount(3);
+  const texts = await rows.allTextContents();
+  const minedAt = texts.findIndex((t) => t.includes('rules'));
+  expect(minedAt).toBeGreaterThanOrEqual(0);
+  await expect(rows.nth(minedAt).getByTestId('score')).toHaveText(/^0\.\d{3}$/);
+  await expect(rows.nth(minedAt).getByTestId('specificity')).toHaveText(/specificity \d+(\.\d)?/);
+});
+
+test('a broken file is reported by name and the rest of the batch goes on', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Ingest' }).click();
+  await page.getByTestId('ingest-files').setInputFiles([
+    { name: 'truncated.traj', mimeType: 'application/json', buffer: Buffer.from('{"trajectory": [{"action": "ls"') },
+    { name: 'pallets__flask-5063.traj', mimeType: 'application/json', buffer: readFileSync(join(FIXTURES, 'pallets__flask-5063.traj')) },
+  ]);
+  await expect(page.getByTestId('ingest-item')).toHaveCount(1);
+  const failed = page.getByTestId('ingest-files-status').locator('tr.failed');
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText('truncated.traj');
+});
