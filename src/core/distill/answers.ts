@@ -221,11 +221,17 @@ function boldListInsights(text: string): InsightAnswer[] {
 // ---------- normalisation ----------
 
 function tidy(s: string): string {
-  return s
+  let t = s
     .replace(/^\s*(?:[-*+]\s+|\d+[.)]\s+)/, '')
-    .replace(/^[\s"'`*_“”]+|[\s"'`*_“”]+$/g, '')
     .replace(/\s+/g, ' ')
     .trim();
+  // Strip wrappers only when they enclose the whole value ("…", **…**, `…`), so `cmd` inside a step survives.
+  for (let guard = 0; guard < 4; guard++) {
+    const m = /^(\*\*|__|["'`*_“])([\s\S]*)(\*\*|__|["'`*_”])$/.exec(t);
+    if (!m || m[2].includes(m[1] === '“' ? '”' : m[1]) || (m[1] === '“' ? '”' : m[1]) !== m[3]) break;
+    t = m[2].trim();
+  }
+  return t.replace(/^\*\*\s*|\s*\*\*$/g, '').trim();
 }
 
 function tidyTitle(s: string): string {
