@@ -100,6 +100,13 @@ describe('USE-lite ONNX port vs TF.js reference (Node)', () => {
     expect(cosine(q, near)).toBeGreaterThan(cosine(q, far) + 0.2);
   });
 
+  it('gives a finite unit vector for an empty text (the reference has no tokens there; we embed "▁")', async () => {
+    const [empty, space] = await port.embed(['', ' ']);
+    expect(empty.every(Number.isFinite)).toBe(true);
+    expect(Math.hypot(...empty)).toBeCloseTo(1, 5);
+    expect(cosine(empty, space)).toBeGreaterThan(0.9);
+  });
+
   it('stops between batches when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
