@@ -37,18 +37,46 @@ export interface RenderOptions {
   observationChars?: number;
 }
 
-/** Task + numbered steps (thought, command, short observation) + outcome. */
+function renderStep(s: Trajectory['steps'][number], thoughtChars: number, actionChars: number, observationChars: number): string {
+  const parts = [`[${s.index}]`];
+  if (s.thought && thoughtChars > 0) parts.push(`thought: ${oneLine(s.thought, thoughtChars)}`);
+  if (s.action) parts.push(`command: ${truncateMiddle(s.action.trim(), actionChars).replace(/\n/g, '\n    ')}`);
+  if (s.observation && observationChars > 0) parts.push(`result: ${oneLine(s.observation, observationChars)}`);
+  return parts.join('\n    ');
+}
+
+/**
+ * Task + numbered steps (thought, command, short result) + outcome, within maxChars. A long run first loses
+ * detail per step, then whole steps from the middle — never half a step — since the opening (diagnosis) and
+ * the end (fix, verification, submission) are what a reader needs.
+ */
 export function renderTrajectory(t: Trajectory, o: RenderOptions = {}): string {
   const { maxChars = 40_000, thoughtChars = 300, actionChars = 400, observationChars = 300 } = o;
-  const lines: string[] = [`Task: ${truncateMiddle(t.task || '(not stated)', 3_000)}`, '', 'Steps:'];
-  for (const s of t.steps) {
-    const parts = [`[${s.index}]`];
-    if (s.thought && thoughtChars > 0) parts.push(`thought: ${oneLine(s.thought, thoughtChars)}`);
-    if (s.action) parts.push(`command: ${truncateMiddle(s.action.trim(), actionChars).replace(/\n/g, '\n    ')}`);
-    if (s.observation && observationChars > 0) parts.push(`result: ${oneLine(s.observation, observationChars)}`);
-    lines.push(parts.join('\n    '));
+  const head = `Task: ${truncateMiddle(t.task || '(not stated)', Math.min(3_000, Math.floor(maxChars / 3)))}\n\nSteps:`;
+  const tail = `Outcome: ${t.outcome}${t.exitStatus ? ` (harness exit status: ${t.exitStatus})` : ''}`;
+  const budget = maxChars - head.length - tail.length - 4;
+  const shrink = (f: number) => [Math.floor(thoughtChars * f), Math.max(80, Math.floor(actionChars * f)), Math.floor(observationChars * f)] as const;
+  let rendered: string[] = [];
+  for (const f of [1, 0.5, 0.25, 0]) {
+    const [th, ac, ob] = shrink(f);
+    rendered = t.steps.map((s) => renderStep(s, th, ac, ob));
+    if (rendered.join('\n').length <= budget) break;
   }
-  if (!t.steps.length) lines.push('(no steps recorded)');
-  lines.push('', `Outcome: ${t.outcome}${t.exitStatus ? ` (harness exit status: ${t.exitStatus})` : ''}`);
-  return truncateMiddle(lines.join('\n'), maxChars);
+  let body = rendered.join('\n');
+  if (body.length > budget) {
+    // Keep about a third of the budget for the opening steps and the rest for the ending.
+    const front: string[] = [];
+    const back: string[] = [];
+    let used = 60;
+    let i = 0;
+    let j = rendered.length - 1;
+    while (i <= j && used + rendered[i].length + 1 <= budget / 3) used += rendered[i++].length + 1;
+    front.push(...rendered.slice(0, i));
+    while (j >= i && used + rendered[j].length + 1 <= budget) used += rendered[j--].length + 1;
+    back.push(...rendered.slice(j + 1));
+    const omitted = j - i + 1;
+    body = [...front, `[… ${omitted} steps omitted (${t.steps[i]?.index}–${t.steps[j]?.index}) …]`, ...back].join('\n');
+  }
+  if (!t.steps.length) body = '(no steps recorded)';
+  return `${head}\n${body}\n\n${tail}`;
 }
