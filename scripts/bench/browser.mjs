@@ -139,6 +139,13 @@ export async function runBrowserBench({ url, quick, log, embedSkip }) {
       log(`chromium import/export n=${n}: ${r.map((x) => `${x.name} ${x.p50_ms} ms`).join(', ')} (read ${r[0].read_ms}, plan ${r[0].plan_ms}, insert ${r[0].insert_ms} ms)`);
       return r;
     });
+    await step('index.load', async () => {
+      // Not the app: what a packed-vector IndexedDB layout would give for import and reload.
+      const r = [];
+      for (const n of quick ? [10000] : [10000, 100000]) r.push(...(await page.evaluate((n) => window.bench.packedLayout(n, 512), n)));
+      log(`chromium layout experiment: ${r.map((x) => `${x.name} n=${x.n} ${x.p50_ms} ms`).join(', ')}`);
+      return r;
+    });
     await step('embed', async () => {
       if (embedSkip) return [1, 64].map((batch) => ({ name: 'embed', runtime: 'chromium', model: 'insight-pool/use-lite', batch, skipped: embedSkip }));
       const r = await page.evaluate((s) => window.bench.embed({ batches: [1, 64], sentences: s }), quick ? 64 : 256);

@@ -8,7 +8,9 @@ import { round, summarize, type BenchRow } from './stats';
 let worker: Worker | undefined;
 let nextId = 1;
 
-function call(message: Omit<Extract<WorkerRequest, { type: 'load' | 'embed' }>, 'requestId'>): Promise<WorkerResponse> {
+type Unsent<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+
+function call(message: Unsent<Extract<WorkerRequest, { type: 'load' | 'embed' }>>): Promise<WorkerResponse> {
   worker ??= new Worker(new URL('../adapters/embedding/embed.worker.ts', import.meta.url), { type: 'module', name: 'bench-embedder' });
   const w = worker;
   const requestId = nextId++;

@@ -3,6 +3,7 @@
 // directly, so index numbers exist even while the app or its model is mid-change.
 import { benchIndexes, type IndexBenchOptions } from './index-query';
 import { benchImportExport, deleteDb, fillStore, timeLoad } from './store-bench';
+import { benchPackedLayout } from './layout-experiment';
 import { benchEmbedBrowser, type EmbedBenchOptions } from './embed-bench';
 import { timerResolutionMs } from './stats';
 import { wasmSimdSupported } from '../adapters/index/wasm-kernels';
@@ -19,6 +20,7 @@ const api = {
   timeLoad,
   deleteDb,
   importExport: benchImportExport,
+  packedLayout: benchPackedLayout,
   embed: (opts: EmbedBenchOptions) => benchEmbedBrowser(opts),
 };
 

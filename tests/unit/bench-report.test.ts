@@ -1,0 +1,91 @@
+// The bench's own logic: what it measures (same index code as the app), how it joins the two
+// runtimes into one table, which targets it calls met, and what it counts as the initial bundle.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchIndexes } from '../../src/bench/index-query';
+import { percentile, recallAt } from '../../src/bench/stats';
+// @ts-expect-error plain .mjs modules without type declarations
+import { checkTargets, lines } from '../../scripts/bench/report.mjs';
+// @ts-expect-error plain .mjs modules without type declarations
+import { measureBundle } from '../../scripts/bench/bundle.mjs';
+
+describe('bench statistics', () => {
+  it('nearest-rank percentiles and recall@k against the exact lists', () => {
+    const sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    expect(percentile(sorted, 0.5)).toBe(5);
+    expect(percentile(sorted, 0.95)).toBe(10);
+    expect(recallAt([['a', 'b', 'c'], ['a', 'x', 'y']], [['a', 'b', 'c'], ['a', 'b', 'c']])).toBeCloseTo(4 / 6);
+  });
+});
+
+describe('index measurement (shared by Node and Chromium)', () => {
+  it('reports every index with recall against the exact scan; exact indexes have recall 1', async () => {
+    const rows = await benchIndexes({ runtime: 'node', n: 400, dims: 24, queries: 20, warmup: 2 });
+    const query = rows.filter((r) => r.name === 'query.top3');
+    expect(query.map((r) => r.index).sort()).toEqual(['flat', 'flat-js', 'int8', 'voy']);
+    for (const r of query) {
+      expect(r.p50_ms).toBeGreaterThanOrEqual(0);
+      expect(r.p95_ms).toBeGreaterThanOrEqual(r.p50_ms!);
+      expect(r.bytes).toBeGreaterThan(400 * 24);
+    }
+    expect(query.find((r) => r.index === 'flat')!.recall_at_3).toBe(1);
+    expect(query.find((r) => r.index === 'int8')!.recall_at_3).toBeGreaterThanOrEqual(0.99);
+    expect(rows.filter((r) => r.name === 'index.load' && r.via === 'build')).toHaveLength(4);
+  });
+});
+
+describe('report', () => {
+  const q = (runtime: string, index: string, n: number, p50: number, recall = 1) => ({ name: 'query.top3', runtime, n, dims: 512, index, data: 'clustered', p50_ms: p50, recall_at_3: recall });
+
+  it('puts the Node and Chromium numbers of one measurement on one line, with speed-up over Voy', () => {
+    const ls = lines([q('node', 'int8', 10000, 0.8), q('chromium', 'int8', 10000, 0.4), q('chromium', 'voy', 10000, 8)]);
+    const int8 = ls.find((l: { what: string }) => l.what === 'int8');
+    expect(int8.node.p50_ms).toBe(0.8);
+    expect(int8.chromium.p50_ms).toBe(0.4);
+    expect(int8.ratio).toContain('20× faster than voy');
+    expect(int8.ratio).toContain('chromium/node 0.5');
+  });
+
+  it('calls a target met only when the measured number is within it, and says when it was not measured', () => {
+    const rows = [
+      q('chromium', 'int8', 100000, 4.2, 1),
+      q('chromium', 'flat', 100000, 4.9, 0.98),
+      q('chromium', 'int8', 10000, 0.6),
+      { name: 'import', runtime: 'chromium', n: 10000, p50_ms: 2500, via: 'pool file' },
+      { name: 'embed', runtime: 'node', model: 'insight-pool/use-lite', batch: 64, skipped: 'no model' },
+    ];
+    const t = checkTargets(rows, false);
+    const status = (s: string) => t.find((x: { target: string }) => x.target.includes(s));
+    expect(status('100k×512 (int8)').status).toBe('MET');
+    expect(status('100k×512 (flat)').status).toBe('MISSED'); // fast enough, but recall 0.98
+    expect(status('10k×512 (int8)').status).toBe('MISSED');
+    expect(status('import 10k').status).toBe('MISSED');
+    expect(status('100k pool').status).toBe('not measured');
+    expect(status('TF.js').detail).toBe('no model');
+  });
+});
+
+describe('bundle', () => {
+  it('counts the entry and its static imports as initial JS; dynamic imports, workers and wasm as lazy', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'bench-dist-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<script type="module" crossorigin src="/assets/main.js"></script>');
+    writeFileSync(join(dist, 'assets/main.js'), 'import{a}from"./shared.js";const w=new URL("/assets/worker.js",import.meta.url);' + 'x'.repeat(5000));
+    writeFileSync(join(dist, 'assets/shared.js'), 'export const a=1;const v=()=>import(`./voy.js`);');
+    writeFileSync(join(dist, 'assets/voy.js'), 'const u="/assets/voy_bg.wasm";');
+    writeFileSync(join(dist, 'assets/worker.js'), 'const u="/assets/ort-wasm-simd-1.wasm";');
+    writeFileSync(join(dist, 'assets/voy_bg.wasm'), Buffer.alloc(100));
+    writeFileSync(join(dist, 'assets/ort-wasm-simd-1.wasm'), Buffer.alloc(1000));
+    writeFileSync(join(dist, 'assets/unrelated.js'), 'y'.repeat(100000));
+    const rows = measureBundle(dist, join(dist, 'models/none'));
+    const by = (via: string) => rows.find((r: { via: string }) => r.via.startsWith(via));
+    expect(by('initial JS (gzip)').files.split(' ').sort()).toEqual(['assets/main.js', 'assets/shared.js']);
+    expect(by('initial JS (raw)').bytes).toBeGreaterThan(5000);
+    expect(by('initial JS (gzip)').bytes).toBeLessThan(by('initial JS (raw)').bytes);
+    expect(by('lazy JS').files.split(' ').sort()).toEqual(['assets/voy.js', 'assets/worker.js']);
+    expect(by('lazy wasm, all').bytes).toBe(1100);
+    expect(by('lazy wasm fetched: ORT simd').bytes).toBe(1000);
+  });
+});
