@@ -264,6 +264,49 @@ export class InsightPool {
     });
   }
 
+  /** Every memory with its hash and vector (for merge planning and export); newest first. */
+  async entries(): Promise<StoredMemory[]> {
+    await this.ready();
+    await this.syncIfStale();
+    return [...this.memories.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  /**
+   * Writes memories that an import planned (already validated): embeds those without a vector in the pool's model,
+   * then removes `replace` and inserts the rest in one transaction. A cancel or an error writes nothing.
+   */
+  async importMemories(
+    planned: { memory: Memory; hash: string }[],
+    replace: string[] = [],
+    onProgress?: (p: EmbedProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    await this.ready();
+    return this.serialize(async () => {
+      await this.syncIfStale();
+      const usable = (m: Memory) => m.embedding?.model === this.model && m.embedding.key === keyText(m, this.keyMode) && m.embedding.vector.length === this.dims;
+      const missing = planned.filter((p) => !usable(p.memory));
+      const vectors = await this.embedder.embed(missing.map((p) => keyText(p.memory, this.keyMode)), onProgress, signal);
+      if (signal?.aborted) throw new DOMException('import was cancelled', 'AbortError');
+      const fresh = new Map(missing.map((p, i) => [p, vectors[i]]));
+      const stored: StoredMemory[] = planned.map((p) => {
+        const vector = fresh.get(p);
+        const embedding = vector
+          ? { model: this.model, dims: vector.length, key: keyText(p.memory, this.keyMode), vector }
+          : p.memory.embedding!;
+        return { ...p.memory, hash: p.hash, embedding };
+      });
+      const revision = await this.options.store.removeAndInsert(replace, stored);
+      for (const id of replace) this.memories.delete(id);
+      for (const m of stored) this.memories.set(m.id, m);
+      this.index.remove(replace);
+      this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+      this.indexRevision = revision;
+      this.emit();
+      return stored.length;
+    });
+  }
+
   /** Drops the in-memory index and rebuilds it from the store. */
   async rebuildIndex(): Promise<void> {
     await this.serialize(() => this.reload());

@@ -136,6 +136,11 @@ export class MemoryStore {
     return this.write(memories, [], 'update');
   }
 
+  /** Removes some memories and inserts others in one transaction (an import that replaces near-duplicates). */
+  async removeAndInsert(remove: string[], insert: StoredMemory[]): Promise<number> {
+    return this.write(insert, remove, 'insert');
+  }
+
   /** Deletes by id; fails the whole batch if any id is missing. */
   async remove(ids: string[]): Promise<number> {
     return this.write([], ids, 'update');
@@ -169,15 +174,16 @@ export class MemoryStore {
     const tx = this.db.transaction(['memories', 'meta'], 'readwrite');
     const store = tx.objectStore('memories');
     try {
+      // Deletes first: an import that replaces a memory may reuse its id.
+      for (const id of deletes) {
+        if ((await store.getKey(id)) === undefined) throw new StoreError(`no memory with id "${id}"`);
+        await store.delete(id);
+      }
       for (const m of puts) {
         const exists = (await store.getKey(m.id)) !== undefined;
         if (mode === 'insert' && exists) throw new StoreError(`a memory with id "${m.id}" already exists`);
         if (mode === 'update' && !exists) throw new StoreError(`no memory with id "${m.id}"`);
         await store.put(m);
-      }
-      for (const id of deletes) {
-        if ((await store.getKey(id)) === undefined) throw new StoreError(`no memory with id "${id}"`);
-        await store.delete(id);
       }
       const revision = await this.bump(tx.objectStore('meta'));
       await tx.done;

@@ -195,4 +195,30 @@ describe('InsightPool', () => {
     expect((await second.store.settings())?.model).toBe('test/second');
     expect((await second.store.all()).every((m) => m.embedding?.model === 'test/second')).toBe(true);
   });
+
+  it('imports planned memories: re-embeds foreign vectors, replaces on request, writes nothing when cancelled', async () => {
+    const { pool, store } = await openPool();
+    const [keep, old] = await pool.add(insights.slice(0, 2));
+    const foreign = {
+      ...old,
+      id: 'incoming-1',
+      title: 'Verify the result, not the exit code',
+      embedding: { model: 'someone-else/model', dims: 3, key: 'x', vector: new Float32Array([1, 0, 0]) },
+    };
+    const planned = [{ memory: foreign, hash: 'h-incoming-1' }];
+    const before = await store.all();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(pool.importMemories(planned, [old.id], undefined, controller.signal)).rejects.toThrow();
+    expect(await store.all()).toEqual(before);
+
+    expect(await pool.importMemories(planned, [old.id])).toBe(1);
+    const ids = (await pool.list()).map((m) => m.id).sort();
+    expect(ids).toEqual([keep.id, 'incoming-1'].sort());
+    const stored = await store.get('incoming-1');
+    expect(stored?.embedding?.model).toBe('test/words');
+    expect(stored?.embedding?.vector).toHaveLength(64);
+    const [top] = await pool.retrieve('verify the result', { k: 1 });
+    expect(top.memory.id).toBe('incoming-1');
+  });
 });
