@@ -29,18 +29,14 @@ function toBytes(dataType, values) {
 function attribute(name, value) {
   const A = onnx.AttributeProto.AttributeType;
   if (typeof value === 'number') {
-    // Integral numbers are INT attributes; wrap with float() when the op wants a FLOAT that happens to be integral.
+    // Integral numbers are INT attributes (axis, to, keepdims…); the graphs here need no integral FLOAT attribute.
     return Number.isInteger(value) ? { name, type: A.INT, i: value } : { name, type: A.FLOAT, f: value };
   }
-  if (value && value.float !== undefined) return { name, type: A.FLOAT, f: value.float };
   if (typeof value === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: A.INTS, ints: value };
   if (value && value.tensor) return { name, type: A.TENSOR, t: value.tensor };
   throw new Error(`onnx-writer: unsupported attribute ${name}=${JSON.stringify(value)}`);
 }
-
-/** Float attribute even when the value happens to be integral (e.g. epsilon 1, alpha 1.0). */
-export const float = (v) => ({ float: v });
 
 export class GraphBuilder {
   constructor(name) {
