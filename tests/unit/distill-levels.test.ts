@@ -109,12 +109,12 @@ describe('prompts', () => {
   });
 
   it('a tight budget drops whole middle steps, keeping the opening and the ending', () => {
-    const p = buildPrompt('insight', ok, { maxTrajectoryChars: 3_000 });
+    const p = buildPrompt('insight', ok, { maxTrajectoryChars: 1_500 });
     expect(p).toMatch(/\[… \d+ steps omitted \(\d+–\d+\) …\]/);
     expect(p).toContain('[1]');
     expect(p).toContain('[41]\n    command: submit');
     expect(p).toContain('Outcome: success');
-    expect(p.length).toBeLessThan(3_000 + 2_000);
+    expect(p.length).toBeLessThan(1_500 + 2_000);
   });
 
   it('is deterministic and versioned; the trajectory level has no prompt', () => {
