@@ -117,6 +117,15 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
   if (vectors !== header.counts.vectors) {
     throw new PoolFileError('counts', `the header's counts.vectors is ${header.counts.vectors} but the file has ${vectors} vectors: the file was altered or corrupted`, 1, 'header.counts.vectors');
   }
+  const levels = Object.entries(header.counts.levels);
+  if (levels.length) {
+    const actual: Record<string, number> = {};
+    for (const e of entries) actual[e.memory.level] = (actual[e.memory.level] ?? 0) + 1;
+    const wrong = Object.keys({ ...actual, ...header.counts.levels }).find((l) => (actual[l] ?? 0) !== ((header!.counts.levels as Record<string, number>)[l] ?? 0));
+    if (wrong) {
+      throw new PoolFileError('counts', `the header's counts.levels.${wrong} does not match the records: the file was altered or corrupted`, 1, `header.counts.levels.${wrong}`);
+    }
+  }
   if (header.checksum !== undefined) {
     const actual = await sha256Hex(hashed);
     if (actual !== header.checksum) {
