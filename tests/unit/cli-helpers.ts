@@ -21,7 +21,7 @@ export function cli(
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const embedders = options.embedders ?? { default: wordEmbedder(32, 'insight-pool/use-lite') };
+  const embedders: Record<string, CliEmbedder> = options.embedders ?? { default: wordEmbedder(32, 'insight-pool/use-lite') };
   const loaded: string[] = [];
   return runCli(argv, {
     stdout: { write: (t: string) => (stdout += t) },
