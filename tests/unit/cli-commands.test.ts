@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readPoolFile, encodePoolFile } from '../../src/core/pool-file';
 import { parseTrajectory } from '../../src/core/trajectory';
 import { mineInsights } from '../../src/core/distill/miner';
@@ -165,6 +166,38 @@ describe('export → import round trip', () => {
     const fresh = join(dir, 'fresh.jsonl');
     expect((await cli(['import', join(dir, 'checksum.jsonl'), '--pool', fresh])).code).toBe(2);
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('property: a damaged import file (cut anywhere, a record byte flipped or inserted) exits 2 and leaves the pool byte-identical', async () => {
+    const dir = tempDir();
+    const { path } = await seededPool(dir);
+    const good = readFileSync(path);
+    const target = join(dir, 'target.jsonl');
+    const other = await embedded([{ title: 'Existing memory', content: 'Stays as it is.' }], defaultModel);
+    writeFileSync(target, (await encodePoolFile(other, exportOptions(defaultModel))).lines.join('\n') + '\n');
+    const before = readFileSync(target);
+    const input = join(dir, 'in.jsonl');
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 255 }), async (at, kind, byte) => {
+        // Flips and inserts hit the records (the checksummed part); a cut may fall anywhere, header included.
+        const headerEnd = good.indexOf(10) + 1;
+        const i = kind === 0 ? at % good.length : headerEnd + (at % (good.length - headerEnd - 1));
+        const bytes = kind === 0 ? good.subarray(0, i) : kind === 1 ? Buffer.from(good).fill(byte, i, i + 1) : Buffer.concat([good.subarray(0, i), Buffer.from([byte]), good.subarray(i)]);
+        if (bytes.equals(good)) return;
+        writeFileSync(input, bytes);
+        writeFileSync(target, before);
+        const r = await cli(['import', input, '--pool', target]);
+        if (r.code === 0) {
+          // Only a change the format ignores (a CR inserted before a line end) may pass: then it is the same data.
+          const [a, b] = await Promise.all([readPoolFile(bytes), readPoolFile(good)]);
+          expect(a.entries.map((e) => e.hash)).toEqual(b.entries.map((e) => e.hash));
+          return;
+        }
+        expect(r.code, r.stderr).toBe(2);
+        expect(readFileSync(target).equals(before)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('imports foreign files, flags injection on stderr, and --skip-flagged leaves them out', async () => {

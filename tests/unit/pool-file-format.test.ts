@@ -41,6 +41,12 @@ describe('export → import round trip', () => {
     }
   });
 
+  it('survives an editor that added a BOM and CRLF line ends (the checksum covers lines, not line ends)', async () => {
+    const memories = await embedded(SAMPLE, embedder);
+    const read = await readPoolFile('\uFEFF' + (await text(memories)).replace(/\n/g, '\r\n'));
+    expect(read.entries.map((e) => strip(e.memory))).toEqual(memories.map(strip));
+  });
+
   it('exports insights only by default, and can leave vectors out', async () => {
     const memories = await embedded(SAMPLE, embedder);
     const { header, lines } = await encodePoolFile(memories, { ...exportOptions(embedder), levels: undefined, vectors: 'none' });
@@ -197,6 +203,16 @@ describe('rejections, each with its own message', () => {
     expect((await rejection('hello\n')).message).toMatch(/^line 1: not an insight-pool file/);
     expect((await rejection('{"format":"other"}\n')).code).toBe('not-a-pool-file');
     expect((await rejection(file.replace('"keyMode":"title"', '"keyMode":"body"'))).message).toMatch(/^line 1: header\.keyMode: must be one of title/);
+  });
+
+  it('rejects header counts that do not match the records', async () => {
+    const file = await text(await embedded(SAMPLE, embedder));
+    const levels = await rejection(file.replace('"summary":1', '"summary":2'));
+    expect(levels.message).toBe("the header's counts.levels.summary does not match the records: the file was altered or corrupted");
+    const extra = file.split('\n');
+    extra.splice(2, 0, extra[1].replace(/"id":"[^"]+"/, '"id":"extra"'));
+    const more = await rejection(extra.join('\n'));
+    expect(more.message).toMatch(/^line 6: more records than the header's counts\.records \(4\)/);
   });
 
   it('caps: records and bytes, with clear messages', async () => {

@@ -82,7 +82,8 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
   for await (const line of lines) {
     lastLine = line.number;
     if (line.number === 1) {
-      header = parseHeader(line.text, line.terminated);
+      // A byte-order mark from a Windows editor is not part of the JSON.
+      header = parseHeader(line.text.replace(/^\uFEFF/, ''), line.terminated);
       if (header.counts.records > limits.maxRecords) throw tooMany(header.counts.records, limits.maxRecords);
       continue;
     }
