@@ -7,7 +7,8 @@ import { memoryText, specificity } from './specificity';
 export const WARN_THRESHOLD = 6;
 
 export interface GuardedMemory {
-  level: Level;
+  /** As in MemoryInput: absent means insight. */
+  level?: Level;
   title: string;
   description?: string;
   content: string;
