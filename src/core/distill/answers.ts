@@ -291,7 +291,32 @@ export function parseAnswer<L extends LlmLevel>(level: L, text: string): ParsedA
   const body = stripReasoning(text);
   if (!body) throw new AnswerParseError(level, 'the answer contains only reasoning, no result');
   const json = findJson(body);
-  return (level === 'insight' ? parseInsights(body, json) : level === 'workflow' ? parseWorkflow(body, json) : parseSummary(body, json)) as ParsedAnswers[L];
+  try {
+    return (level === 'insight' ? parseInsights(body, json) : level === 'workflow' ? parseWorkflow(body, json) : parseSummary(body, json)) as ParsedAnswers[L];
+  } catch (err) {
+    if (err instanceof AnswerParseError && json === undefined && looksCutOff(body)) {
+      throw new AnswerParseError(level, `${err.reason}; the answer looks like JSON cut off before its end (did the model hit its token limit?)`);
+    }
+    throw err;
+  }
+}
+
+/** An opening brace that never closes: the usual sign of a max-tokens stop. */
+function looksCutOff(text: string): boolean {
+  const start = text.search(/[{[]\s*"/);
+  if (start < 0) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return depth > 0;
 }
 
 function parseInsights(body: string, json: unknown): InsightAnswer[] {
