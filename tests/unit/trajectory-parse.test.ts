@@ -247,6 +247,12 @@ describe('normalization details', () => {
     expect(obs).toMatch(/\[… \d+ characters omitted …\]/);
   });
 
+  it('a log that starts with a bracket or brace is still read as text', () => {
+    expect(parseTrajectory('[12:00:01] build started\n$ make\nok', 'build.log').format).toBe('text');
+    expect(parseTrajectory('{draft} notes on the fix\n\n$ npm test\n3 passed', 'notes.md').steps[0].action).toBe('npm test');
+    expect(() => parseTrajectory('{draft} notes', 'notes.json')).toThrow(TrajectoryParseError);
+  });
+
   it('SWE-bench ids give the swe domain whatever the format; the caller can force a domain', () => {
     const chat = JSON.stringify([{ role: 'user', content: 'fix it' }, { role: 'assistant', content: 'ok' }]);
     expect(parseTrajectory(chat, 'astropy__astropy-12907.json').domain).toBe('swe');

@@ -14,6 +14,7 @@ import { clean, fileStem, LIMITS } from './text';
 import { type ParseOptions, type Trajectory, TrajectoryParseError } from './types';
 
 const JSON_EXT = /\.(json|jsonl|ndjson|traj)$/i;
+const TEXT_EXT = /\.(md|markdown|txt|text|log)$/i;
 
 function looksBinary(text: string): boolean {
   const sample = text.slice(0, 8192);
@@ -51,9 +52,10 @@ function jsonError(text: string, err: unknown, file: string, where = ''): Trajec
 function readJson(text: string, file: string): unknown {
   const trimmed = text.trimStart();
   const first = trimmed[0];
-  const second = trimmed.slice(1).trimStart()[0];
-  const jsonish = JSON_EXT.test(file) || first === '{' || (first === '[' && /["{[\]\d-]|t|f|n/.test(second ?? ''));
-  if (!jsonish || (first !== '{' && first !== '[' && !JSON_EXT.test(file))) return undefined;
+  const second = trimmed.slice(1).trimStart()[0] ?? '';
+  // "[12:00:01] started" is a log line, not a JSON array.
+  const looksJson = first === '{' || (first === '[' && /[{["\]]/.test(second));
+  if (!JSON_EXT.test(file) && !looksJson) return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -63,6 +65,8 @@ function readJson(text: string, file: string): unknown {
     try {
       firstValue = JSON.parse(lines[firstLine]);
     } catch {
+      // A .md / .txt log that merely starts with a brace is still a log.
+      if (TEXT_EXT.test(file)) return undefined;
       throw jsonError(text, err, file);
     }
     if (!firstValue || typeof firstValue !== 'object' || Array.isArray(firstValue)) throw jsonError(text, err, file);
