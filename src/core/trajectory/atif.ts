@@ -25,6 +25,8 @@ export const atifSchema = z
   .object({
     schema_version: z.string(),
     session_id: z.string().nullish(),
+    /** v1.7: a per-document id, unlike session_id which continuations share. */
+    trajectory_id: z.string().nullish(),
     agent: z.object({ name: z.string(), version: z.string().nullish(), model_name: z.string().nullish() }).loose(),
     steps: z.array(step),
     final_metrics: z.record(z.string(), z.unknown()).nullish(),
@@ -74,7 +76,7 @@ export function parseAtif(data: unknown, file: string): ParsedRun {
     steps.push({ index: steps.length + 1, thought, action, observation });
   }
   return {
-    id: undefined,
+    id: d.trajectory_id ?? undefined,
     sessionId: d.session_id ?? undefined,
     format: 'atif',
     task: task ?? '',
