@@ -1,8 +1,13 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
   plugins: [svelte()],
+  // Pool-file headers say which app version wrote them.
+  define: { __APP_VERSION__: JSON.stringify(version) },
   // 'mpa': a missing model file is a clean 404, not index.html parsed as JSON by transformers.js.
   appType: 'mpa',
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

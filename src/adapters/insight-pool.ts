@@ -227,11 +227,11 @@ export class InsightPool {
     return formatPromptBlock(results);
   }
 
-  async embed(texts: string[], onProgress?: (p: EmbedProgress) => void): Promise<Float32Array[]> {
+  async embed(texts: string[], onProgress?: (p: EmbedProgress) => void, signal?: AbortSignal): Promise<Float32Array[]> {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
       throw new MemoryValidationError('embed needs an array of strings', []);
     }
-    return this.embedder.embed(texts, onProgress);
+    return this.embedder.embed(texts, onProgress, signal);
   }
 
   /**

@@ -163,3 +163,30 @@ export async function importModelFolder(
     throw new ModelImportError(`the model folder did not load: ${(error as Error).message}`);
   }
 }
+
+const fingerprints = new Map<string, Promise<string>>();
+
+/**
+ * Fingerprint of a model's files, for pool-file headers: the embedded model ships one (fingerprint.json, written by
+ * scripts/build-model.mjs); other models have none and are matched by id and dims alone.
+ */
+export function modelFingerprint(id: string): Promise<string> {
+  let found = fingerprints.get(id);
+  if (!found) {
+    let source = '';
+    try {
+      source = getModel(id).source;
+    } catch {
+      source = '';
+    }
+    found =
+      source === 'embedded'
+        ? fetch(new URL(`models/${id}/fingerprint.json`, new URL(import.meta.env.BASE_URL, location.origin)))
+            .then((r) => (r.ok ? r.json() : {}))
+            .then((f: { fingerprint?: string }) => f.fingerprint ?? '')
+            .catch(() => '')
+        : Promise.resolve('');
+    fingerprints.set(id, found);
+  }
+  return found;
+}
