@@ -15,13 +15,11 @@ function run(cmd, args) {
 }
 
 const steps = [];
-steps.push(run('node', ['scripts/build-model.mjs', '--if-missing']));
+// `npm run build` first: its prebuild makes the embedded model and the CLI bundle, which unit tests use too.
+const build = run('npm', ['run', 'build']);
+steps.push(build);
 steps.push(run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/vitest.json']));
-if (!quick) {
-  const build = run('npx', ['vite', 'build']);
-  steps.push(build);
-  if (build === 0) steps.push(run('npx', ['playwright', 'test']));
-}
+if (!quick && build === 0) steps.push(run('npx', ['playwright', 'test']));
 
 let passed = 0;
 let failed = 0;
