@@ -261,6 +261,21 @@ describe('ingest and stats', () => {
     expect(text.stdout).toMatch(/levels:\n\s+\d+\s+trajectory/);
   });
 
+  it('ingest --outcomes labels override the file, --levels picks the levels', async () => {
+    const dir = tempDir();
+    const traj = join(dir, 'run-1.md');
+    writeFileSync(traj, TRAJECTORY);
+    const outcomes = join(dir, 'outcomes.json');
+    writeFileSync(outcomes, JSON.stringify({ 'run-1': 'unresolved' }));
+    const pool = join(dir, 'pool.jsonl');
+    const r = await cli(['ingest', traj, '--pool', pool, '--outcomes', outcomes, '--levels', 'summary,workflow', '--source-model', 'gpt-x']);
+    expect(r.code, r.stderr).toBe(0);
+    const read = await readPoolFile(readFileSync(pool));
+    expect(read.entries.map((e) => e.memory.level).sort()).toEqual(['summary', 'workflow']);
+    expect(read.entries.every((e) => e.memory.outcome === 'failure' && e.memory.sourceModel === 'gpt-x')).toBe(true);
+    expect((await cli(['ingest', traj, '--pool', pool, '--levels', 'poem'])).code).toBe(1);
+  });
+
   it('ingest rejects a bad trajectory or outcomes file and writes nothing', async () => {
     const dir = tempDir();
     const good = join(dir, 'good.md');
