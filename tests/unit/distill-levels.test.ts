@@ -62,7 +62,7 @@ describe('rules levels', () => {
 
   it('a failed workflow names the anti-pattern with its steps', () => {
     const m = toWorkflowMemory(byId('pallets__flask-5063'));
-    expect(m.content).toMatch(/Anti-pattern to avoid:\n- Do not submit until a check passes after the last change: .* \(steps 27, 38, 40\)/);
+    expect(m.content).toMatch(/Anti-pattern to avoid:\n- Do not finish until a check passes after the last change: .* \(steps 27, 38, 40\)/);
     expect(m.description).toMatch(/^A failed attempt/);
   });
 
@@ -71,7 +71,7 @@ describe('rules levels', () => {
     expect(ok.content).toMatch(/^Task: Cannot override get_FOO_display\(\) in Django 2\.2\+\. Description I cannot override/);
     expect(ok.content).toMatch(/Experience: The agent took 41 steps: .* It succeeded; what helped: reproduce the problem before changing code/);
     const bad = toSummaryMemory(byId('pydata__xarray-4248'));
-    expect(bad.content).toMatch(/It failed; what to do differently: do not submit until a check passes/);
+    expect(bad.content).toMatch(/It failed; what to do differently: do not finish until a check passes/);
     const unknown = toSummaryMemory(byId('hello-world-timeout'));
     expect(unknown.content).toMatch(/The outcome is unknown/);
   });

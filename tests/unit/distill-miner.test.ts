@@ -119,6 +119,21 @@ describe('each pattern on a synthetic run', () => {
     expect(ids(t)).toContain('gave-up');
   });
 
+  it('works on other formats too: tool-call chat transcripts and mini-swe-agent runs stopped by limits', () => {
+    const OWN = fileURLToPath(new URL('./fixtures/trajectories/', import.meta.url));
+    const chat = parseTrajectory(readFileSync(`${OWN}csv-export.chat.json`, 'utf8'), 'csv-export.chat.json', { outcomes: { 'csv-export.chat': 'success' } });
+    expect(findPatterns(chat).map((p) => [p.id, p.evidence])).toEqual([
+      ['edit-check-loop', [2, 3, 4, 5]],
+      ['rerun-after-failure', [3, 4, 5]],
+    ]);
+    const stopped = parseTrajectory(readFileSync(`${OWN}cli-config.traj.json`, 'utf8'), 'cli-config.traj.json');
+    const p = findPatterns(stopped);
+    expect(p.map((x) => x.id)).toEqual(['submit-without-verification']);
+    expect(p[0].description).toBe('The run ended without running anything after the final change.');
+    // The heredoc that wrote the reproduction script is an edit of a reproduction file, not a view.
+    expect(classifySteps(stopped)[1]).toMatchObject({ kind: 'edit', repro: true, target: 'repro_config.py' });
+  });
+
   it('no edits, no patterns: a pure exploration run yields nothing rather than a guess', () => {
     expect(mineInsights(run('success', '$ ls\na b\n\n$ cat a\nhello'))).toEqual([]);
   });

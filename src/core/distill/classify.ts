@@ -30,8 +30,9 @@ const VIEW_CMD = /^(open|goto|scroll_down|scroll_up|cat|head|tail|less|more|ls|t
 const RUN_CMD = /^(python3?|node|deno|bun|ruby|perl|php|bash|sh|zsh|java|go run|cargo run|npx|make|\.\/|[\w-]+\.(py|js|sh|rb))\b/;
 const SUBMIT_CMD = /^(submit|finish|mark_task_complete|echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT|exit_forfeit|task_complete)\b/i;
 const PLAN_CMD = /^(plan|succeed|fail|think)\b/;
+// Editor tools, in-place stream edits, and shell writes (`cat <<EOF > f`, `echo x >> f`, `... | tee f`).
 const EDIT_CMD =
-  /^(edit\b|str_replace_editor (create|str_replace|insert|undo_edit)|edit_file|write_file|create_file|apply_patch|patch\b|git apply|insert\b|append\b|replace\b|write\b)|\bsed -i\b|(^|[^>])>{1,2}\s*[\w./-]+\s*($|<<)|\btee\b/;
+  /^(edit\b|str_replace_editor (create|str_replace|insert|undo_edit)|edit_file|write_file|create_file|apply_patch|patch\b|git apply|insert\b|append\b|replace\b|write\b)|\bsed -i|\bperl -pi\b|^(cat|echo|printf)\b[^|]*?>{1,2}\s*(?!\/dev\/null)[\w./-]+|\|\s*tee\b/;
 
 const FAILURE_OUT =
   /Traceback \(most recent call last\)|^\s*[\w.]*(Error|Exception)(: |$)|^\s*(E\s{2,}|FAILED\b|ERROR\b)|\b\d+ (failed|errors?)\b|command not found|No such file or directory|exit code [1-9]\d*|<returncode>[1-9]|^\s*(error|fatal)(\[\w+\])?:|\bSyntaxError\b|AssertionError|npm ERR!|Segmentation fault/im;
@@ -64,7 +65,7 @@ export function classifyStep(step: Step): ClassifiedStep {
   else if (TEST_CMD.test(command)) kind = 'test';
   // `python x.py > out.txt` runs something; `echo ... > file` / `cat > file <<EOF` write a file.
   else if (RUN_CMD.test(command) || (REPRO_FILE.test(command) && !/^(cat|echo|printf|tee|sed|open|vi|nano)\b/.test(command))) kind = 'run';
-  else if (EDIT_CMD.test(action)) kind = 'edit';
+  else if (EDIT_CMD.test(command)) kind = 'edit';
   else if (SEARCH_CMD.test(command)) kind = 'search';
   else if (VIEW_CMD.test(command)) kind = 'view';
   else kind = 'other';

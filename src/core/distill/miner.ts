@@ -160,24 +160,27 @@ const locateBeforeEdit: Detector = (cs) => {
   };
 };
 
-const unverifiedSubmit: Detector = (cs) => {
+const unverifiedSubmit: Detector = (cs, t) => {
+  // The end of the attempt: the submission, or — for a failed run stopped by limits — its last step.
   const submit = lastIndex(cs, (c) => c.kind === 'submit');
+  const end = submit >= 0 ? submit : t.outcome === 'failure' ? cs.length : -1;
   const lastFix = lastIndex(cs, isSourceEdit);
-  if (submit < 0 || lastFix < 0 || lastFix > submit) return null;
+  if (end < 0 || lastFix < 0 || lastFix > end) return null;
   const edited = new Set(cs.slice(0, lastFix + 1).filter(isSourceEdit).flatMap((c) => (c.target ? [c.target] : [])));
-  const after = cs.slice(lastFix + 1, submit).filter((c) => checksChange(c, edited));
+  const after = cs.slice(lastFix + 1, end).filter((c) => checksChange(c, edited));
   const lastCheck = after[after.length - 1];
   if (after.length && lastCheck.failed !== true) return null;
+  const how = submit >= 0 ? 'the work was submitted' : 'the run ended';
   return {
     id: 'submit-without-verification',
     polarity: 'failure',
-    title: 'Do not submit until a check passes after the last change',
+    title: 'Do not finish until a check passes after the last change',
     description: after.length
-      ? 'The last check after the final change still failed, and the work was submitted anyway.'
-      : 'The work was submitted without running anything after the final change.',
+      ? `The last check after the final change still failed, and ${how} anyway.`
+      : `${how[0].toUpperCase()}${how.slice(1)} without running anything after the final change.`,
     content:
       'Before finishing, run the reproduction or the relevant tests once more on the final state and read the result. If it still fails, the task is not done: keep debugging or report the problem honestly.',
-    evidence: idx([cs[lastFix], ...(lastCheck ? [lastCheck] : []), cs[submit]]),
+    evidence: idx([cs[lastFix], ...(lastCheck ? [lastCheck] : []), ...(submit >= 0 ? [cs[submit]] : [])]),
   };
 };
 
