@@ -180,6 +180,19 @@ describe('own fixtures: formats the shared set lacks', () => {
     expect(t.steps[2].observation).toContain('exit code 23');
   });
 
+  it('a pasted chat with User/Assistant/Tool turns', () => {
+    const t = parseTrajectory(
+      'System: you are a coding agent\n\nUser: The date parser rejects ISO week dates. Fix it.\n\nAssistant: Let me run the failing test.\n```bash\npytest tests/test_dates.py -q\n```\n\nTool: 1 failed\n\nAssistant: I will add week-date support.\n```bash\nsed -i \'s/A/B/\' dates.py\n```\n\nUser: ok, done?\n\nAssistant: Yes, the tests pass now.',
+      'chat.txt',
+    );
+    expect(t.task).toBe('The date parser rejects ISO week dates. Fix it.');
+    expect(t.steps.map((s) => [s.thought, s.action, s.observation])).toEqual([
+      ['Let me run the failing test.', 'pytest tests/test_dates.py -q', '1 failed'],
+      ['I will add week-date support.', "sed -i 's/A/B/' dates.py", 'ok, done?'],
+      ['Yes, the tests pass now.', undefined, undefined],
+    ]);
+  });
+
   it('a caller label overrides what the file says', () => {
     expect(own('labelled-log.txt', { outcomes: { 'labelled-log': 'unresolved' } })).toMatchObject({ outcome: 'failure', outcomeSource: 'label' });
   });

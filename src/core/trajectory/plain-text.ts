@@ -1,5 +1,6 @@
 // Plain text / markdown logs, as people paste them: `Thought:` / `Action:` / `Observation:` labels, `$ command`
-// lines followed by their output, ```bash fences followed by an output fence, `## Step N` headings. Anything we
+// lines followed by their output, ```bash fences followed by an output fence, `## Step N` headings, pasted chats
+// (`User:` / `Assistant:` / `Tool:` turns). Anything we
 // cannot place becomes a thought, so a log never fails to parse — it only yields fewer commands.
 import type { Outcome } from '../memory';
 import { outcomeFromLabel } from './outcome';
@@ -14,7 +15,7 @@ type Block =
   | { kind: 'shell'; command: string; output: string }
   | { kind: 'para'; text: string };
 
-const LABEL = /^\s*(?:[*_]{0,2})(thought|thinking|reasoning|action|command|cmd|observation|output|result|task|goal|objective|outcome|status|verdict)(?:[*_]{0,2})\s*:\s*(?:[*_]{0,2})\s*(.*)$/i;
+const LABEL = /^\s*(?:[*_]{0,2})(thought|thinking|reasoning|action|command|cmd|observation|output|result|task|goal|objective|outcome|status|verdict|user|human|assistant|ai|agent|tool|system)(?:[*_]{0,2})\s*:\s*(?:[*_]{0,2})\s*(.*)$/i;
 const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh', 'terminal', 'shell-session', 'powershell', 'ps', 'cmd']);
 
 function blocks(text: string): Block[] {
@@ -114,6 +115,17 @@ export function parsePlainText(text: string): ParsedRun {
         } else if (/^(observation|output|result)$/.test(b.label)) {
           if (v) addObservation(v);
           else pendingLabel = 'observation';
+        } else if (/^(user|human)$/.test(b.label)) {
+          // Pasted chat: the first user turn is the task, later ones usually carry command output.
+          if (!task && !raw.length) {
+            if (v) task = v;
+            else pendingLabel = 'task';
+          } else if (v) addObservation(v);
+        } else if (/^(tool)$/.test(b.label)) {
+          if (v) addObservation(v);
+          else pendingLabel = 'observation';
+        } else if (b.label === 'system') {
+          // Harness instructions are not part of the run.
         } else if (v) addThought(v);
         break;
       }

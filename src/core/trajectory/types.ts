@@ -54,7 +54,7 @@ export interface ParseOptions {
   outcomes?: Record<string, OutcomeLabel | string>;
   /** Forces the domain instead of the guess. */
   domain?: string;
-  /** Forces the source model when the file does not say (or says something the caller wants replaced). */
+  /** The model that produced the runs; overrides what a file says (the user chose it for the batch). */
   sourceModel?: string;
 }
 
