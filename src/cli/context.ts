@@ -1,7 +1,7 @@
 // What every command gets: output streams, the embedder factory (injectable, so tests run in-process with a test
 // embedder and the real CLI loads transformers.js on onnxruntime-node), and the app version for file headers.
 import { keyText, type KeyMode, type Memory } from '../core/memory';
-import type { Embedder } from '../core/embedder';
+import type { Embedder, EmbedProgress } from '../core/embedder';
 import { sameModel, type ModelRef } from '../core/pool-file';
 import { DEFAULT_MODEL_ID } from '../core/models';
 
@@ -45,6 +45,19 @@ export class CliContext {
     return e;
   }
 
+  /** Progress on stderr for long embedding runs (one line per 10%), so a terminal user sees it is working. */
+  progress(label: string): (p: EmbedProgress) => void {
+    let shown = -1;
+    return (p) => {
+      if (p.phase !== 'embed' || p.total < 200) return;
+      const tenth = Math.floor((10 * p.done) / p.total);
+      if (tenth > shown) {
+        shown = tenth;
+        this.note(`${label}: ${p.done}/${p.total}`);
+      }
+    };
+  }
+
   async readStdin(): Promise<string> {
     const input = this.io.stdin;
     if (input === undefined) return '';
@@ -73,9 +86,8 @@ export async function alignVectors(memories: Memory[], embedder: CliEmbedder, ke
     return !fileMatches || !e || e.model !== target.id || e.vector.length !== target.dims || e.key !== keyText(m, keyMode);
   });
   if (!stale.length) return 0;
-  if (stale.length > 20) ctx.note(`embedding ${stale.length} ${what} with ${target.id}…`);
   const keys = stale.map((m) => keyText(m, keyMode));
-  const vectors = await embedder.embed(keys);
+  const vectors = await embedder.embed(keys, ctx.progress(`embedding ${what} with ${target.id}`));
   stale.forEach((m, i) => {
     m.embedding = { model: target.id, dims: vectors[i].length, key: keys[i], vector: vectors[i] };
   });

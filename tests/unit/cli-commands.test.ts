@@ -216,6 +216,28 @@ describe('export → import round trip', () => {
     expect(skip.stdout).toMatch(/0 added.*1 flagged/);
   });
 
+  it('shows embedding progress on stderr for a big import', async () => {
+    const dir = tempDir();
+    const inputs = Array.from({ length: 250 }, (_, i) => ({ title: `Lesson number ${i}`, content: `Content ${i}.` }));
+    const file = join(dir, 'big.jsonl');
+    writeFileSync(file, (await encodePoolFile(await embedded(inputs, defaultModel), exportOptions(defaultModel, { vectors: 'none' }))).lines.join('\n') + '\n');
+    const batched = {
+      model: defaultModel.model,
+      dims: defaultModel.dims,
+      async embed(texts: string[], onProgress?: (p: { phase: 'embed'; done: number; total: number }) => void) {
+        const out: Float32Array[] = [];
+        for (let i = 0; i < texts.length; i += 50) {
+          out.push(...(await defaultModel.embed(texts.slice(i, i + 50))));
+          onProgress?.({ phase: 'embed', done: out.length, total: texts.length });
+        }
+        return out;
+      },
+    };
+    const r = await cli(['import', file, '--pool', join(dir, 'p.jsonl')], { createEmbedder: async () => batched });
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([50, 100, 150, 200, 250].map((n) => `embedding imported memories with insight-pool/use-lite: ${n}/250`));
+  });
+
   it('merge a b --out c keeps a, adds b, reports near-duplicates', async () => {
     const dir = tempDir();
     const { path: a } = await seededPool(dir, 'a.jsonl');

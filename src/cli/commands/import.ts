@@ -96,8 +96,11 @@ async function mergeInto(pool: CliPool, batch: IncomingBatch, settings: MergeSet
     if (!sameModel(modelRef(embedder), model)) {
       throw new Error(`the model files of ${model.id} changed since the pool was written (fingerprint differs): re-run with --model ${model.id} to re-embed the pool`);
     }
-    if (plan.toEmbed > 20) ctx.note(`embedding ${plan.toEmbed} imported memories with ${model.id}…`);
-    plan = await planMerge(existing, batch, { ...options, embed: (texts, onProgress, signal) => embedder.embed(texts, onProgress, signal) });
+    plan = await planMerge(existing, batch, {
+      ...options,
+      embed: (texts, onProgress, signal) => embedder.embed(texts, onProgress, signal),
+      onProgress: ctx.progress(`embedding imported memories with ${model.id}`),
+    });
   }
   const resolved = resolveMerge(plan, { defaultNear: settings.near });
   const inserted = settings.skipFlagged ? resolved.insert.filter((p) => p.flags.length === 0) : resolved.insert;
