@@ -19,8 +19,11 @@ describe('specificity counts', () => {
     ['see https://example.org/a?b=1 and www.python.org', 'urls', 2],
     ['broken since 2.2 and fixed in v3.0.1', 'versions', 2],
     ['see #30931, GH-12 and JIRA-1234', 'issueIds', 3],
+    ['decode UTF-16 and hash with SHA-256 into ISO-8601 dates', 'issueIds', 0],
     ['returns "something" instead of \'foo\'', 'quotedLiterals', 2],
     ['the sympy__sympy-17655 run in django', 'repoNames', 2],
+    ['a bug in the React renderer and an Express route', 'repoNames', 2],
+    ['React to errors quickly. Express the rule simply; guard rails and HTTP requests help', 'repoNames', 0],
   ] as const)('%s → %s = %i', (text, key, n) => {
     expect(specificity(text).counts[key]).toBe(n);
   });

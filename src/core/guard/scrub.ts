@@ -1,8 +1,6 @@
 // Scrub: replace specific tokens with neutral words so a memory keeps its procedure and loses its particulars.
 // Deterministic and lossy by design; the user sees the result before saving it.
-import { KNOWN_PROJECTS, PATTERNS } from './specificity';
-
-const KNOWN_PROJECT_RE = new RegExp(String.raw`\b(?:${KNOWN_PROJECTS.map((p) => p.replace(/[-.]/g, '\\$&')).join('|')})\b`, 'gi');
+import { CAPITALISED_PROJECT_RE, KNOWN_PROJECT_RE, PATTERNS } from './specificity';
 
 function identifierWord(id: string): string {
   if (/\(\)$/.test(id) || /^(def|function|fn)\b/.test(id)) return 'a function';
@@ -31,7 +29,7 @@ export function scrub(text: string): string {
   t = t.replace(PATTERNS.inlineCode, (_m, code: string) => inlineWord(code));
   t = t.replace(PATTERNS.repoId, 'a repository');
   t = t.replace(PATTERNS.path, (m) => (m.endsWith('/') ? 'a directory' : 'a file'));
-  t = t.replace(KNOWN_PROJECT_RE, 'the project');
+  t = t.replace(KNOWN_PROJECT_RE, 'the project').replace(CAPITALISED_PROJECT_RE, 'the project');
   t = t.replace(PATTERNS.issueId, (m) => `${/^[\s(]/.test(m) ? m[0] : ''}an issue`);
   t = t.replace(/\b(?:version|release|v)\s+\d+(?:\.\d+)+\S*/gi, 'a specific version');
   t = t.replace(PATTERNS.version, 'a specific version');

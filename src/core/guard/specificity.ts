@@ -40,13 +40,19 @@ export const SPECIFICITY_WEIGHTS: SpecificityCounts = {
 const FILE_EXT =
   'py|pyi|js|mjs|cjs|ts|tsx|jsx|json|jsonl|md|rst|txt|yml|yaml|toml|cfg|ini|conf|c|h|cc|cpp|hpp|rs|go|java|kt|rb|php|sh|bash|html|css|scss|lock|xml|csv|sql|ipynb|traj|svelte|vue|swift|cs|lua|pl|r|jl|dart|scala|gradle|env|log|patch|diff';
 
-/** Well-known project names (SWE-bench's repositories and common ecosystems): naming one ties a memory to it. */
+/** Well-known project names (SWE-bench's repositories and common ecosystems): naming one ties a memory to it.
+ *  Names that are also English words ("react", "express", "requests") are only counted capitalised, mid-text. */
 export const KNOWN_PROJECTS = [
-  'django', 'sympy', 'pytest', 'flask', 'sphinx', 'xarray', 'pylint', 'astropy', 'matplotlib', 'seaborn', 'requests',
+  'django', 'sympy', 'pytest', 'flask', 'sphinx', 'xarray', 'pylint', 'astropy', 'matplotlib', 'seaborn',
   'scikit-learn', 'sklearn', 'numpy', 'pandas', 'scipy', 'werkzeug', 'jinja', 'jinja2', 'pydantic', 'fastapi', 'sqlalchemy',
-  'tensorflow', 'pytorch', 'torch', 'keras', 'transformers', 'react', 'angular', 'svelte', 'vue', 'nextjs', 'express',
-  'webpack', 'vite', 'rails', 'laravel', 'kubernetes', 'terraform', 'openhands', 'swe-agent', 'mini-swe-agent',
+  'tensorflow', 'pytorch', 'keras', 'angular', 'svelte', 'nextjs', 'webpack', 'laravel', 'kubernetes', 'terraform',
+  'openhands', 'swe-agent', 'mini-swe-agent',
 ] as const;
+export const KNOWN_PROJECTS_CAPITALISED = ['React', 'Express', 'Rails', 'Requests', 'Transformers', 'Torch', 'Vue', 'Vite'] as const;
+
+export const KNOWN_PROJECT_RE = new RegExp(String.raw`\b(?:${KNOWN_PROJECTS.map((p) => p.replace(/[-.]/g, '\\$&')).join('|')})\b`, 'gi');
+/** Case-sensitive, and not at the start of a sentence or line (where any word is capitalised). */
+export const CAPITALISED_PROJECT_RE = new RegExp(String.raw`(?<!^|[.!?:\n]\s*)\b(?:${KNOWN_PROJECTS_CAPITALISED.join('|')})\b`, 'g');
 
 export const PATTERNS = {
   codeFence: /```[\s\S]*?(```|$)|~~~[\s\S]*?(~~~|$)/g,
@@ -58,7 +64,7 @@ export const PATTERNS = {
     String.raw`(?:~|\.{1,2})?(?:\/[\w.@+-]+){2,}\/?|\b[\w.@+-]+(?:\/[\w.@+-]+)+\.(?:${FILE_EXT})\b|\b[\w@+-]+(?:\/[\w.@+-]+){2,}|\b[\w-][\w.-]*\.(?:${FILE_EXT})\b`,
     'gi',
   ),
-  issueId: /(?:^|[\s(])#\d{2,}\b|\b(?:GH|PR)-?\s?#?\d+\b|\b[A-Z][A-Z0-9]{1,9}-\d{2,}\b|\bissue\s+#?\d{2,}\b|\bpull request\s+#?\d+\b/g,
+  issueId: /(?:^|[\s(])#\d{2,}\b|\b(?:GH|PR)-?\s?#?\d+\b|\b(?!(?:UTF|SHA|ISO|AES|RSA|HTTP|TLS|SSL|IPV|ES|ECMA|X)-)[A-Z][A-Z0-9]{1,9}-\d{2,}\b|\bissue\s+#?\d{2,}\b|\bpull request\s+#?\d+\b/g,
   version: /\b[vV]?\d+\.\d+(?:\.\d+)*(?:[-+.]?(?:a|b|rc|dev|post|alpha|beta)\d*)?\b\+?/g,
   quoted: /"[^"\n]{1,80}"|“[^”\n]{1,80}”|(?<![\w'])'[^'\n]{1,60}'(?![\w'])/g,
   // Identifiers: snake_case (incl. dunders), camelCase, PascalCase with two humps, dotted names, calls like f().
@@ -68,7 +74,6 @@ export const PATTERNS = {
 
 const NOT_IDENTIFIERS = new Set(['e.g', 'i.e', 'etc', 'vs', 'a.k.a', 'JavaScript', 'TypeScript', 'GitHub', 'GitLab', 'YouTube', 'PowerShell', 'WebAssembly', 'IndexedDB', 'OpenAI', 'LaTeX', 'macOS', 'iOS', 'PyPI', 'DevOps', 'McDonald']);
 
-const KNOWN_PROJECT_RE = new RegExp(String.raw`\b(?:${KNOWN_PROJECTS.map((p) => p.replace(/[-.]/g, '\\$&')).join('|')})\b`, 'gi');
 
 function countAndMask(text: string, re: RegExp, keep?: (m: string) => boolean): [number, string] {
   let n = 0;
@@ -98,6 +103,9 @@ export function specificity(text: string): Specificity {
   [counts.paths, t] = countAndMask(t, PATTERNS.path);
   let projects: number;
   [projects, t] = countAndMask(t, KNOWN_PROJECT_RE);
+  let capitalised: number;
+  [capitalised, t] = countAndMask(t, CAPITALISED_PROJECT_RE);
+  projects += capitalised;
   counts.repoNames = repoIds + projects;
   [counts.issueIds, t] = countAndMask(t, PATTERNS.issueId);
   [counts.versions, t] = countAndMask(t, PATTERNS.version);
