@@ -156,6 +156,9 @@ const INSIGHT_SEPARATOR = /^\s*(?:#{1,6}\s*)?(?:[-*+]\s+)?(?:\*\*|__)?\s*insight
 
 type Record_ = Partial<Record<Field, string[]>>;
 
+/** "- x", "* x", "1. x", "2) x", "Step 3: x". */
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)]|step\s*\d+\s*[:.)-])\s+/i;
+
 function labelledRecords(level: LlmLevel, text: string): Record_[] {
   const records: Record_[] = [{}];
   let field: Field | undefined;
@@ -196,7 +199,7 @@ function labelledRecords(level: LlmLevel, text: string): Record_[] {
       if (field !== 'steps' && cur()[field]?.length) field = undefined;
       continue;
     }
-    if (field === 'steps' && afterBlank && !/^\s*(?:[-*+]|\d+[.)])\s+/.test(line)) {
+    if (field === 'steps' && afterBlank && !LIST_ITEM.test(line)) {
       field = undefined;
       continue;
     }
@@ -222,7 +225,7 @@ function boldListInsights(text: string): InsightAnswer[] {
 
 function tidy(s: string): string {
   let t = s
-    .replace(/^\s*(?:[-*+]\s+|\d+[.)]\s+)/, '')
+    .replace(LIST_ITEM, '')
     .replace(/\s+/g, ' ')
     .trim();
   // Strip wrappers only when they enclose the whole value ("…", **…**, `…`), so `cmd` inside a step survives.
@@ -272,7 +275,7 @@ function listItems(v: unknown): string[] {
 function mergeListLines(lines: string[]): string[] {
   const items: string[] = [];
   for (const l of lines) {
-    if (/^\s*(?:[-*+]|\d+[.)])\s+/.test(l) || !items.length) items.push(l);
+    if (LIST_ITEM.test(l) || !items.length) items.push(l);
     else items[items.length - 1] += ` ${l.trim()}`;
   }
   return items;
