@@ -1,11 +1,14 @@
 // The only place the app loads transformers.js (loading it twice would ship ONNX Runtime twice).
-// Runs in a worker so model loading and embedding never block the UI.
-import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+// Runs in a worker so model loading, embedding and text generation never block the UI. The in-browser LLM engine
+// starts its own instance of this same module (src/adapters/llm-engine.ts): one bundle, one ORT, but a long
+// answer does not hold up the embeddings a search needs meanwhile.
+import { env, pipeline, type FeatureExtractionPipeline, type Pipeline } from '@xenova/transformers';
 import ortWasm from 'onnxruntime-web/dist/ort-wasm.wasm?url';
 import ortWasmSimd from 'onnxruntime-web/dist/ort-wasm-simd.wasm?url';
 import ortWasmThreaded from 'onnxruntime-web/dist/ort-wasm-threaded.wasm?url';
 import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
-import type { ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
+import { generateText, type TextGenerator } from './generate';
+import type { GeneratorSpec, ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
 
 const HUB = env.remoteHost;
 
@@ -22,7 +25,10 @@ env.backends.onnx.wasm.wasmPaths = {
 // Threads need cross-origin isolation, which a static offline page does not have.
 env.backends.onnx.wasm.numThreads = 1;
 
-const pipelines = new Map<string, Promise<FeatureExtractionPipeline>>();
+const pipelines = new Map<string, Promise<Pipeline>>();
+const generators = new Map<string, Promise<Pipeline>>();
+/** One answer at a time: a pipeline's generate loop is not re-entrant, and queued answers keep their order. */
+let generating: Promise<unknown> = Promise.resolve();
 const cancelled = new Set<number>();
 
 function post(message: WorkerResponse, transfer: Transferable[] = []) {
@@ -30,13 +36,26 @@ function post(message: WorkerResponse, transfer: Transferable[] = []) {
 }
 
 function load(spec: ModelSpec, requestId: number): Promise<FeatureExtractionPipeline> {
+  return loadPipeline('feature-extraction', spec, requestId, pipelines) as Promise<FeatureExtractionPipeline>;
+}
+
+function loadGenerator(spec: GeneratorSpec, requestId: number): Promise<TextGenerator> {
+  return loadPipeline('text-generation', spec, requestId, generators) as unknown as Promise<TextGenerator>;
+}
+
+function loadPipeline(
+  task: 'feature-extraction' | 'text-generation',
+  spec: ModelSpec | GeneratorSpec,
+  requestId: number,
+  cache: Map<string, Promise<Pipeline>>,
+): Promise<Pipeline> {
   const key = `${spec.id}|${spec.quantized}`;
-  let loading = pipelines.get(key);
+  let loading = cache.get(key);
   if (!loading) {
     env.allowRemoteModels = Boolean(spec.allowRemote);
     env.remoteHost = spec.remoteHost ?? HUB;
     const files = new Map<string, { loaded: number; total: number }>();
-    loading = pipeline('feature-extraction', spec.id, {
+    loading = pipeline(task, spec.id, {
       quantized: spec.quantized,
       progress_callback: (p: { status: string; file?: string; loaded?: number; total?: number }) => {
         if (p.status !== 'progress' && p.status !== 'done') return;
@@ -52,14 +71,14 @@ function load(spec: ModelSpec, requestId: number): Promise<FeatureExtractionPipe
         }
         post({ type: 'progress', requestId, phase: 'load', done, total, file: p.file });
       },
-    }) as Promise<FeatureExtractionPipeline>;
+    }) as Promise<Pipeline>;
     // Back to offline as soon as the explicit download is over.
     loading.finally(() => {
       env.allowRemoteModels = false;
       env.remoteHost = HUB;
     });
-    loading.catch(() => pipelines.delete(key));
-    pipelines.set(key, loading);
+    loading.catch(() => cache.delete(key));
+    cache.set(key, loading);
   }
   return loading;
 }
@@ -81,6 +100,20 @@ async function embed(spec: ModelSpec, texts: string[], batchSize: number, reques
   return vectors;
 }
 
+function generate(request: Extract<WorkerRequest, { type: 'generate' }>): Promise<{ text: string; tokens: number }> {
+  const { requestId, maxNewTokens } = request;
+  const run = generating.then(async () => {
+    const generator = await loadGenerator(request.model, requestId);
+    return generateText(generator, request.prompt, {
+      maxNewTokens,
+      isCancelled: () => cancelled.has(requestId),
+      onTokens: (done, text) => post({ type: 'tokens', requestId, done, total: maxNewTokens, text }),
+    });
+  });
+  generating = run.catch(() => undefined);
+  return run;
+}
+
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   if (request.type === 'cancel') {
@@ -92,6 +125,17 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       const extractor = await load(request.model, request.requestId);
       const probe = await extractor(['dimension probe'], { pooling: request.model.pooling, normalize: request.model.normalize } as never);
       post({ type: 'loaded', requestId: request.requestId, dims: probe.dims[probe.dims.length - 1] });
+    } else if (request.type === 'load-generator') {
+      const generator = await loadGenerator(request.model, request.requestId);
+      post({
+        type: 'generator-loaded',
+        requestId: request.requestId,
+        modelType: generator.model.config?.model_type ?? 'unknown',
+        chat: Boolean(generator.tokenizer.chat_template),
+      });
+    } else if (request.type === 'generate') {
+      const { text, tokens } = await generate(request);
+      post({ type: 'generated', requestId: request.requestId, text, tokens });
     } else {
       const vectors = await embed(request.model, request.texts, request.batchSize, request.requestId);
       post({ type: 'result', requestId: request.requestId, vectors }, vectors.map((v) => v.buffer));

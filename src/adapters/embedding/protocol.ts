@@ -11,13 +11,29 @@ export interface ModelSpec {
   remoteHost?: string;
 }
 
+/** A transformers.js text-generation model (onnx/decoder_model_merged[_quantized].onnx). */
+export interface GeneratorSpec {
+  id: string;
+  quantized: boolean;
+  /** Off unless the user explicitly starts a download. */
+  allowRemote?: boolean;
+  /** Stand-in for the Hub (tests) or a mirror the user chose. */
+  remoteHost?: string;
+}
+
 export type WorkerRequest =
   | { type: 'load'; requestId: number; model: ModelSpec }
   | { type: 'embed'; requestId: number; model: ModelSpec; texts: string[]; batchSize: number }
+  | { type: 'load-generator'; requestId: number; model: GeneratorSpec }
+  | { type: 'generate'; requestId: number; model: GeneratorSpec; prompt: string; maxNewTokens: number }
   | { type: 'cancel'; requestId: number };
 
 export type WorkerResponse =
   | { type: 'progress'; requestId: number; phase: 'load' | 'embed'; done: number; total: number; file?: string }
   | { type: 'loaded'; requestId: number; dims: number }
   | { type: 'result'; requestId: number; vectors: Float32Array[] }
+  | { type: 'generator-loaded'; requestId: number; modelType: string; chat: boolean }
+  /** Generation so far: `done` new tokens of at most `total`, and their text. */
+  | { type: 'tokens'; requestId: number; done: number; total: number; text: string }
+  | { type: 'generated'; requestId: number; text: string; tokens: number }
   | { type: 'error'; requestId: number; message: string; cancelled?: boolean };
