@@ -5,6 +5,9 @@ import { distillRules, distillWithEngine, memoriesFromAnswer, PROMPT_VERSIONS, b
 import { memoryText, shouldWarn, specificity } from '../core/guard';
 import type { MemoryInput, Scope } from '../core/memory';
 import { readTextFiles, type PickedFile } from '../adapters/files';
+import { loadBrowserEngine } from '../adapters/llm-engine';
+import { downloadGenerator, generatorSpec, importGeneratorFolder, installedGenerators, type InstalledGenerator } from '../adapters/llm-library';
+import { DEFAULT_HUB } from '../adapters/model-library';
 
 export interface Candidate {
   key: string;
@@ -124,5 +127,56 @@ export class IngestBatch {
   clear(): void {
     this.files = [];
     this.items = [];
+  }
+}
+
+type Progress = (p: { done: number; total: number }) => void;
+
+/**
+ * The in-browser model choice for the "browser" engine: which generator, where a download may come from (only with
+ * consent), and the answer streaming in while it is written.
+ */
+export class BrowserLlm {
+  installed = $state<InstalledGenerator[]>(installedGenerators());
+  modelId = $state(installedGenerators().at(-1)?.id ?? '');
+  host = $state(DEFAULT_HUB);
+  consent = $state(false);
+  maxNewTokens = $state(768);
+  /** The answer being generated, as it comes. */
+  stream = $state('');
+
+  get current(): InstalledGenerator | undefined {
+    const id = this.modelId.trim();
+    return this.installed.find((g) => g.id === id);
+  }
+
+  /** Only with consent: the download is the one request that leaves the machine. */
+  async download(signal: AbortSignal, progress: Progress): Promise<void> {
+    if (!this.consent) throw new Error('tick the download consent first: nothing is downloaded without it');
+    const model = await downloadGenerator({ id: this.modelId, host: this.host }, progress, signal);
+    this.installed = installedGenerators();
+    this.modelId = model.id;
+    this.consent = false;
+  }
+
+  async importFolder(files: PickedFile[], progress: Progress): Promise<void> {
+    const picked = files.map((f) => ({ path: f.path, file: f.file }));
+    const model = await importGeneratorFolder(picked, {}, progress);
+    this.installed = installedGenerators();
+    this.modelId = model.id;
+  }
+
+  /** An engine on the chosen model, from the browser cache; its answers stream into `stream`. */
+  async engine(): Promise<DistillEngine> {
+    const model = this.current;
+    if (!model) throw new Error(`"${this.modelId}" is not in this browser yet: download it or import its folder first`);
+    this.stream = '';
+    return loadBrowserEngine(
+      generatorSpec(model),
+      (p) => {
+        if (p.phase === 'generate') this.stream = p.text ?? '';
+      },
+      { maxNewTokens: this.maxNewTokens },
+    );
   }
 }

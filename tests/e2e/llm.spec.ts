@@ -1,0 +1,102 @@
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, normalize } from 'node:path';
+import { openApp } from './helpers';
+
+// The in-browser LLM engine, end to end: a tiny text-generation model the project generates
+// (scripts/make-tiny-generator.mjs) served by a stand-in Hub on 127.0.0.1 — the only place a download can go —
+// then real greedy generation in the app's worker on a real SWE-agent run, parsed, shown, saved.
+const FIXTURE = join(process.cwd(), '..', 'shared', 'fixtures', 'trajectories', 'swe-agent', 'pallets__flask-5063.traj');
+const MODEL = 'test-org/tiny-gen';
+const TITLE = 'Verify the fix with a test';
+
+let hub: Server;
+let hubUrl: string;
+let modelsRoot: string;
+const hubRequests: string[] = [];
+
+test.beforeAll(async () => {
+  modelsRoot = mkdtempSync(join(tmpdir(), 'insight-pool-gen-hub-'));
+  execFileSync('node', ['scripts/make-tiny-generator.mjs', '--out', join(modelsRoot, ...MODEL.split('/'))]);
+  hub = createServer((req, res) => {
+    hubRequests.push(req.url ?? '');
+    const match = /^\/([\w.-]+\/[\w.-]+)\/resolve\/main\/(.+)$/.exec(req.url ?? '');
+    const file = match && normalize(join(modelsRoot, match[1], decodeURIComponent(match[2])));
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (!file || !file.startsWith(modelsRoot) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+  const address = hub.address();
+  hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+});
+
+test.afterAll(() => new Promise<void>((resolve) => (hub?.listening ? hub.close(() => resolve()) : resolve())));
+
+test('in-browser model: download with consent, distill a SWE-agent run, save the insight it wrote', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Ingest' }).click();
+  await page.getByTestId('ingest-files').setInputFiles(FIXTURE);
+  await expect(page.getByTestId('ingest-item')).toHaveCount(1);
+
+  await page.getByTestId('engine').selectOption('browser');
+  await page.getByTestId('browser-model').fill(MODEL);
+  await page.getByTestId('browser-host').fill(hubUrl);
+  const download = page.getByTestId('browser-download');
+  await expect(download).toBeDisabled(); // explicit consent first
+  expect(hubRequests).toHaveLength(0); // nothing reached the hub before it
+  await page.getByTestId('browser-consent').check();
+  await download.click();
+  await expect(page.getByTestId('browser-ready')).toContainText(MODEL);
+  expect(hubRequests.some((u) => u.endsWith(`/${MODEL}/resolve/main/onnx/decoder_model_merged.onnx`))).toBe(true);
+
+  // From here on the model comes from the browser cache: the hub is gone.
+  await new Promise<void>((resolve) => hub.close(() => resolve()));
+  const seen = hubRequests.length;
+  await page.getByTestId('browser-distill').click();
+  const item = page.getByTestId('ingest-item');
+  const insight = item.locator('[data-level="insight"] .candidate');
+  await expect(insight).toHaveCount(1);
+  await expect(insight).toContainText(TITLE);
+  await expect(insight.getByTestId('distiller')).toHaveText(`llm:${MODEL}`);
+  // Every level got its own answer from the same model, parsed by the strict parsers.
+  await expect(item.locator('[data-level="summary"] .candidate')).toContainText('A bug fix checked by a test');
+  await expect(item.locator('[data-level="workflow"] .candidate')).toContainText('Fix the reported problem');
+  await expect(item.getByRole('alert')).toHaveCount(0);
+  await expect(insight.getByTestId('candidate-insight')).toBeChecked();
+  expect(hubRequests.length).toBe(seen);
+
+  await page.getByTestId('ingest-save').click();
+  await expect(page.getByTestId('ingest-saved')).toContainText('Saved');
+  const saved = await page.evaluate(() => window.insightPool.list({ levels: ['insight'] }));
+  const mine = saved.filter((m) => m.title === TITLE);
+  expect(mine).toHaveLength(1);
+  expect(mine[0].provenance).toMatchObject({ distiller: `llm:${MODEL}`, promptVersion: 'insight-v1' });
+});
+
+test('in-browser model: a folder imported from disk works with no host at all', async ({ page }) => {
+  const folder = join(mkdtempSync(join(tmpdir(), 'insight-pool-gen-folder-')), 'my-gen');
+  execFileSync('node', ['scripts/make-tiny-generator.mjs', '--out', folder]);
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Ingest' }).click();
+  await page.getByTestId('ingest-files').setInputFiles(FIXTURE);
+  await page.getByTestId('engine').selectOption('browser');
+  await page.getByTestId('browser-model').fill('');
+  await page.getByTestId('browser-folder').setInputFiles(folder);
+  await expect(page.getByTestId('browser-ready')).toContainText('local/my-gen');
+  await page.getByTestId('browser-distill').click();
+  const insight = page.getByTestId('ingest-item').locator('[data-level="insight"] .candidate');
+  await expect(insight).toHaveCount(1); // the rule-based drafts are replaced by the model's answer
+  await expect(insight).toContainText(TITLE);
+  await expect(insight.getByTestId('distiller')).toHaveText('llm:local/my-gen');
+  const origin = new URL(page.url()).origin;
+  expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+});
