@@ -100,3 +100,39 @@ test('in-browser model: a folder imported from disk works with no host at all', 
   const origin = new URL(page.url()).origin;
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
 });
+
+test('in-browser model: a hanging download can be cancelled, and a non-generator folder is refused; nothing is installed', async ({ page }) => {
+  // A host that accepts the connection and never answers.
+  const hanging: import('node:http').ServerResponse[] = [];
+  const slow = createServer((_req, res) => void hanging.push(res));
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  const address = slow.address();
+  const slowUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  try {
+    await openApp(page);
+    await page.getByRole('tab', { name: 'Ingest' }).click();
+    await page.getByTestId('ingest-files').setInputFiles(FIXTURE);
+    await page.getByTestId('engine').selectOption('browser');
+    await page.getByTestId('browser-model').fill('test-org/never');
+    await page.getByTestId('browser-host').fill(slowUrl);
+    await page.getByTestId('browser-consent').check();
+    await page.getByTestId('browser-download').click();
+    await expect(page.getByTestId('ingest-job')).toBeVisible();
+    await expect.poll(() => hanging.length).toBeGreaterThan(0);
+    await page.getByTestId('ingest-job').getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId('ingest-job-message')).toContainText('cancelled');
+    await expect(page.getByTestId('browser-ready')).toHaveCount(0);
+    await expect(page.getByTestId('browser-distill')).toBeDisabled();
+
+    // An embedding model folder is not a text-generation model: refused with the file it lacks.
+    const embedder = join(mkdtempSync(join(tmpdir(), 'insight-pool-not-gen-')), 'an-embedder');
+    execFileSync('node', ['scripts/make-tiny-model.mjs', '--out', embedder]);
+    await page.getByTestId('browser-folder').setInputFiles(embedder);
+    await expect(page.getByTestId('ingest-job-error')).toContainText('missing onnx/decoder_model_merged.onnx');
+    await expect(page.getByTestId('browser-ready')).toHaveCount(0);
+    expect(await page.evaluate(() => localStorage.getItem('insight-pool:installed-generators'))).toBeNull();
+  } finally {
+    for (const res of hanging) res.destroy();
+    await new Promise<void>((resolve) => slow.close(() => resolve()));
+  }
+});
