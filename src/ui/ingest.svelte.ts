@@ -95,9 +95,18 @@ export class IngestBatch {
     }
   }
 
-  /** Runs the engine for workflow, summary and insight of every trajectory; a failure marks that item only. */
-  async distillAll(engine: DistillEngine, variant: Scope, signal: AbortSignal, progress: (p: { done: number; total: number }) => void) {
-    const levels: LlmLevel[] = ['workflow', 'summary', 'insight'];
+  /**
+   * Runs the engine for the levels (default workflow, summary and insight) of every trajectory; a failure marks that
+   * item only. `maxTrajectoryChars` shortens the record in the prompt, for models with a small context or a slow CPU.
+   */
+  async distillAll(
+    engine: DistillEngine,
+    variant: Scope,
+    signal: AbortSignal,
+    progress: (p: { done: number; total: number }) => void,
+    options: { levels?: LlmLevel[]; maxTrajectoryChars?: number } = {},
+  ) {
+    const levels: LlmLevel[] = options.levels ?? ['workflow', 'summary', 'insight'];
     const total = this.items.length * levels.length;
     let done = 0;
     for (const item of this.items) {
@@ -105,7 +114,14 @@ export class IngestBatch {
       for (const level of levels) {
         if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
         try {
-          const { memories } = await distillWithEngine(level, item.trajectory, engine, { variant, signal });
+          const memories = options.maxTrajectoryChars
+            ? memoriesFromAnswer(
+                level,
+                await engine.complete(buildPrompt(level, item.trajectory, { variant, maxTrajectoryChars: options.maxTrajectoryChars }), { signal }),
+                item.trajectory,
+                { distiller: engine.distiller, variant, promptVersion: PROMPT_VERSIONS[level] },
+              )
+            : (await distillWithEngine(level, item.trajectory, engine, { variant, signal })).memories;
           item.levels[level] = memories.map(candidate);
         } catch (error) {
           if (signal.aborted) throw error;
@@ -142,6 +158,10 @@ export class BrowserLlm {
   host = $state(DEFAULT_HUB);
   consent = $state(false);
   maxNewTokens = $state(768);
+  /** Small models on a CPU: a shorter record keeps the prompt inside their context and the answer in minutes. */
+  maxTrajectoryChars = $state(6000);
+  /** Insights are what transfers; the concrete levels cost two more answers per run. */
+  allLevels = $state(false);
   /** The answer being generated, as it comes. */
   stream = $state('');
 
@@ -164,6 +184,10 @@ export class BrowserLlm {
     const model = await importGeneratorFolder(picked, {}, progress);
     this.installed = installedGenerators();
     this.modelId = model.id;
+  }
+
+  get options(): { levels: LlmLevel[]; maxTrajectoryChars: number } {
+    return { levels: this.allLevels ? ['workflow', 'summary', 'insight'] : ['insight'], maxTrajectoryChars: this.maxTrajectoryChars };
   }
 
   /** An engine on the chosen model, from the browser cache; its answers stream into `stream`. */

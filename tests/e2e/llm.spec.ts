@@ -59,6 +59,7 @@ test('in-browser model: download with consent, distill a SWE-agent run, save the
   // From here on the model comes from the browser cache: the hub is gone.
   await new Promise<void>((resolve) => hub.close(() => resolve()));
   const seen = hubRequests.length;
+  await page.getByTestId('browser-all-levels').check();
   await page.getByTestId('browser-distill').click();
   const item = page.getByTestId('ingest-item');
   const insight = item.locator('[data-level="insight"] .candidate');
@@ -97,6 +98,8 @@ test('in-browser model: a folder imported from disk works with no host at all', 
   await expect(insight).toHaveCount(1); // the rule-based drafts are replaced by the model's answer
   await expect(insight).toContainText(TITLE);
   await expect(insight.getByTestId('distiller')).toHaveText('llm:local/my-gen');
+  // By default only insights are asked of a small in-browser model; the other levels keep their rule-based drafts.
+  await expect(page.getByTestId('ingest-item').locator('[data-level="workflow"]').getByTestId('distiller')).toHaveText('rules');
   const origin = new URL(page.url()).origin;
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
 });
