@@ -10,12 +10,13 @@
 // computed within one run, so a noisy shared machine still gives honest comparisons. Exits non-zero
 // when a measurement fails outright; missed targets are reported, not failed.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runIndexBench } from './bench/indexes.mjs';
-import { runEmbedNode, modelProblem } from './bench/embed-node.mjs';
+import { modelProblem, portEngine, tfjsEngine, runEmbedInterleaved } from './bench/embed.mjs';
 import { runBrowserBench } from './bench/browser.mjs';
-import { buildForBench, startPreview, BENCH_DIST, root } from './bench/serve.mjs';
+import { buildForBench, buildApp, startPreview, APP_DIST, BENCH_DIST, root } from './bench/serve.mjs';
 import { measureBundle } from './bench/bundle.mjs';
 import { formatReport, checkTargets } from './bench/report.mjs';
 
@@ -38,29 +39,36 @@ const meta = {
 if (!args.includes('--skip-node')) {
   log('node: index scans');
   rows.push(...(await runIndexBench({ quick, log: (l) => log(l) })));
-  log('node: embedding (port + TF.js reference)');
-  rows.push(...(await runEmbedNode({ quick, log })));
 }
+const skipNode = args.includes('--skip-node');
+// Node embedding engines run interleaved with the browser's (or alone with --skip-browser).
+const nodeEngines = async () => (skipNode ? [] : [await portEngine(), await tfjsEngine()]);
 
-if (!args.includes('--skip-browser')) {
+if (args.includes('--skip-browser')) {
+  if (!skipNode) rows.push(...(await runEmbedInterleaved(await nodeEngines(), { quick, log })));
+} else {
   if (!args.includes('--no-build')) {
     log('building the app + bench.html (vite build)');
     const ms = await buildForBench();
     log(`built in ${(ms / 1000).toFixed(1)} s → ${BENCH_DIST}`);
+    const appMs = await buildApp();
+    log(`app alone (for bundle sizes) built in ${(appMs / 1000).toFixed(1)} s → ${APP_DIST}`);
   }
   const server = await startPreview();
   log(`vite preview on ${server.url}`);
   try {
-    const problem = modelProblem();
-    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, quick, log, embedSkip: problem });
+    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, quick, log, embedSkip: modelProblem(), nodeEngines });
     rows.push(...browserRows);
     Object.assign(meta, { chromium: info.version, crossOriginIsolated: info.crossOriginIsolated, timer_us: Math.round(info.timerResolutionMs * 1000) });
   } finally {
     await server.close();
   }
-  rows.push(...measureBundle(BENCH_DIST, join(BENCH_DIST, 'models/insight-pool/use-lite')).map((r) => {
+  // Bundle sizes from the app-only build; with --no-build and none there, from the bench build (noted).
+  const bundleDist = existsSync(join(APP_DIST, 'index.html')) ? APP_DIST : BENCH_DIST;
+  rows.push(...measureBundle(bundleDist, join(bundleDist, 'models/insight-pool/use-lite')).map((r) => {
     const problem = modelProblem();
-    return r.via.startsWith('model files') && problem ? { ...r, caveat: problem } : r;
+    if (r.via.startsWith('model files') && problem) return { ...r, caveat: problem };
+    return bundleDist === BENCH_DIST && r.via.startsWith('initial') ? { ...r, caveat: 'measured on the build with bench.html (shared chunks split)' } : r;
   }));
 }
 

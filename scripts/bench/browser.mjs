@@ -4,6 +4,7 @@
 import { chromium } from '@playwright/test';
 import { loadTs } from './load-ts.mjs';
 import { indexPlan } from './indexes.mjs';
+import { browserEngine, runEmbedInterleaved } from './embed.mjs';
 
 const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : undefined);
 function pct(values, p) {
@@ -111,12 +112,14 @@ async function coldstartRows(browser, url, quick, log) {
 
 /**
  * @param {{ url: string, quick: boolean, log: (s: string) => void, embedSkip?: string }} opts
- * `embedSkip`: why the default model cannot be measured (rows say so instead of running).
+ * `embedSkip`: why the default model cannot be measured in the browser (rows say so instead).
+ * `nodeEngines`: the Node embedding engines, timed in turn with the browser's (see embed.mjs).
  */
-export async function runBrowserBench({ url, quick, log, embedSkip }) {
+export async function runBrowserBench({ url, quick, log, embedSkip, nodeEngines = async () => [] }) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: await chromiumArgs() });
   const rows = [];
   let info;
+  const version = browser.version();
   try {
     const context = await browser.newContext();
     const page = await openBench(context, url, log);
@@ -143,19 +146,17 @@ export async function runBrowserBench({ url, quick, log, embedSkip }) {
       // Not the app: what a packed-vector IndexedDB layout would give for import and reload.
       const r = [];
       for (const n of quick ? [10000] : [10000, 100000]) r.push(...(await page.evaluate((n) => window.bench.packedLayout(n, 512), n)));
-      log(`chromium layout experiment: ${r.map((x) => `${x.name} n=${x.n} ${x.p50_ms} ms`).join(', ')}`);
+      log(`chromium layout experiment: ${r.map((x) => `${x.name} n=${x.n} ${x.p50_ms} ms${x.vectors_read_ms !== undefined ? ` (vectors ${x.vectors_read_ms}, records ${x.records_read_ms}, build ${x.build_ms})` : ""}`).join(", ")}`);
       return r;
     });
     await step('embed', async () => {
-      if (embedSkip) return [1, 64].map((batch) => ({ name: 'embed', runtime: 'chromium', model: 'insight-pool/use-lite', batch, skipped: embedSkip }));
-      const r = await page.evaluate((s) => window.bench.embed({ batches: [1, 64], sentences: s }), quick ? 64 : 256);
-      log(`chromium embed: ${r.map((x) => `b=${x.batch} ${x.per_s ?? x.skipped} /s`).join(', ')}`);
-      return r;
+      const engines = [await browserEngine(page, embedSkip), ...(await nodeEngines())];
+      return runEmbedInterleaved(engines, { quick, log });
     });
     await context.close();
     rows.push(...(await coldstartRows(browser, url, quick, log)));
   } finally {
     await browser.close();
   }
-  return { rows, info: { ...info, version: browser.version() } };
+  return { rows, info: { ...info, version } };
 }

@@ -1,9 +1,9 @@
-// Embedding throughput of a model in the app's own embedding worker (the built one), at a given
-// batch size, straight through the worker protocol so the batch size is ours to choose.
+// The browser engine of the embedding bench: a model in the app's own embedding worker (the built
+// one), driven straight through the worker protocol so the batch size is ours to choose.
+// scripts/bench/embed.mjs interleaves it with the Node engines, batch by batch.
 import type { ModelSpec, WorkerRequest, WorkerResponse } from '../adapters/embedding/protocol';
 import { DEFAULT_MODEL_ID, getModel } from '../core/models';
 import { benchSentences } from './sentences';
-import { round, summarize, type BenchRow } from './stats';
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -28,46 +28,30 @@ function call(message: Unsent<Extract<WorkerRequest, { type: 'load' | 'embed' }>
   });
 }
 
-export interface EmbedBenchOptions {
-  model?: string;
-  batches: number[];
-  /** Sentences per batch size: timed in requests of `batch` sentences each. */
-  sentences: number;
+let loadedSpec: ModelSpec | undefined;
+
+/**
+ * Loads a model in a fresh copy of the app's embedding worker and warms it up (ORT's first runs
+ * allocate and pick kernels). Rejects with the worker's message when the model cannot load.
+ */
+export async function embedLoad(modelId = DEFAULT_MODEL_ID): Promise<{ model: string; dims: number; loadMs: number }> {
+  const info = getModel(modelId);
+  const spec: ModelSpec = { id: info.id, pooling: info.pooling, normalize: info.normalize, quantized: info.quantized };
+  const t0 = performance.now();
+  const loaded = await call({ type: 'load', model: spec });
+  const loadMs = performance.now() - t0;
+  if (loaded.type !== 'loaded') throw new Error('embedding worker answered out of order');
+  loadedSpec = spec;
+  await call({ type: 'embed', model: spec, texts: benchSentences(64), batchSize: 64 });
+  return { model: info.id, dims: loaded.dims, loadMs };
 }
 
-export async function benchEmbedBrowser(opts: EmbedBenchOptions): Promise<BenchRow[]> {
-  const info = getModel(opts.model ?? DEFAULT_MODEL_ID);
-  const spec: ModelSpec = { id: info.id, pooling: info.pooling, normalize: info.normalize, quantized: info.quantized };
-  const base = { name: 'embed' as const, runtime: 'chromium' as const, model: info.id, via: 'embed worker (transformers.js, ORT wasm)' };
-  const t0 = performance.now();
-  let dims: number;
-  try {
-    const loaded = await call({ type: 'load', model: spec });
-    dims = loaded.type === 'loaded' ? loaded.dims : NaN;
-  } catch (err) {
-    const reason = String((err as Error).message ?? err).slice(0, 160);
-    return opts.batches.map((batch) => ({ ...base, batch, skipped: `model not loadable in the browser: ${reason}` }));
-  }
-  const loadMs = performance.now() - t0;
-  const texts = benchSentences(Math.max(opts.sentences, 64));
-  // Warm-up: ORT's first runs allocate and pick kernels.
-  await call({ type: 'embed', model: spec, texts: texts.slice(0, 64), batchSize: 64 });
-  const rows: BenchRow[] = [];
-  for (const batch of opts.batches) {
-    const times: number[] = [];
-    let done = 0;
-    const start = performance.now();
-    for (let i = 0; i < opts.sentences; i += batch) {
-      const part = texts.slice(i, Math.min(i + batch, opts.sentences));
-      const t = performance.now();
-      const res = await call({ type: 'embed', model: spec, texts: part, batchSize: batch });
-      times.push(performance.now() - t);
-      if (res.type !== 'result' || res.vectors.length !== part.length) throw new Error('embed worker returned the wrong number of vectors');
-      done += part.length;
-    }
-    const total = performance.now() - start;
-    const { p50, p95 } = summarize(times);
-    rows.push({ ...base, dims, batch, n: done, p50_ms: round(p50, 2), p95_ms: round(p95, 2), per_s: round(done / (total / 1000), 1), load_ms: round(loadMs, 0) });
-  }
-  return rows;
+/** Embeds `texts` in requests of `batch` (what the app pays: postMessage both ways included); returns ms. */
+export async function embedRun(texts: string[], batch: number): Promise<number> {
+  if (!loadedSpec) throw new Error('embedLoad() first');
+  const t = performance.now();
+  const res = await call({ type: 'embed', model: loadedSpec, texts, batchSize: batch });
+  const ms = performance.now() - t;
+  if (res.type !== 'result' || res.vectors.length !== texts.length) throw new Error('embed worker returned the wrong number of vectors');
+  return ms;
 }

@@ -4,7 +4,8 @@
 import { benchIndexes, type IndexBenchOptions } from './index-query';
 import { benchImportExport, deleteDb, fillStore, timeLoad } from './store-bench';
 import { benchPackedLayout } from './layout-experiment';
-import { benchEmbedBrowser, type EmbedBenchOptions } from './embed-bench';
+import { embedLoad, embedRun } from './embed-bench';
+import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
 import { wasmSimdSupported } from '../adapters/index/wasm-kernels';
 
@@ -21,7 +22,9 @@ const api = {
   deleteDb,
   importExport: benchImportExport,
   packedLayout: benchPackedLayout,
-  embed: (opts: EmbedBenchOptions) => benchEmbedBrowser(opts),
+  sentences: benchSentences,
+  embedLoad,
+  embedRun,
 };
 
 declare global {
