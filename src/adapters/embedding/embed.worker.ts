@@ -57,6 +57,9 @@ function loadPipeline(
     const files = new Map<string, { loaded: number; total: number }>();
     loading = pipeline(task, spec.id, {
       quantized: spec.quantized,
+      // env.allowRemoteModels is global: while someone's download is pending it is on, and an offline load started
+      // meanwhile must still not reach that host.
+      local_files_only: !spec.allowRemote,
       progress_callback: (p: { status: string; file?: string; loaded?: number; total?: number }) => {
         if (p.status !== 'progress' && p.status !== 'done') return;
         const entry = files.get(p.file ?? '') ?? { loaded: 0, total: 0 };
