@@ -53,7 +53,7 @@ export async function generateText(generator: TextGenerator, prompt: string, opt
         const ids = beams[0]?.output_token_ids ?? [];
         if (promptTokens < 0) promptTokens = ids.length - 1; // the first call comes after the first new token
         tokens = ids.length - promptTokens;
-        options.onTokens?.(tokens, options.onTokens.length > 1 ? generator.tokenizer.decode(ids.slice(promptTokens), { skip_special_tokens: true }) : '');
+        options.onTokens?.(tokens, generator.tokenizer.decode(ids.slice(promptTokens), { skip_special_tokens: true }));
       },
     });
     const first = (Array.isArray(output) ? output[0] : output) as { generated_text?: unknown } | undefined;
