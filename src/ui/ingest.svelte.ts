@@ -114,14 +114,7 @@ export class IngestBatch {
       for (const level of levels) {
         if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
         try {
-          const memories = options.maxTrajectoryChars
-            ? memoriesFromAnswer(
-                level,
-                await engine.complete(buildPrompt(level, item.trajectory, { variant, maxTrajectoryChars: options.maxTrajectoryChars }), { signal }),
-                item.trajectory,
-                { distiller: engine.distiller, variant, promptVersion: PROMPT_VERSIONS[level] },
-              )
-            : (await distillWithEngine(level, item.trajectory, engine, { variant, signal })).memories;
+          const { memories } = await distillWithEngine(level, item.trajectory, engine, { variant, signal, maxTrajectoryChars: options.maxTrajectoryChars });
           item.levels[level] = memories.map(candidate);
         } catch (error) {
           if (signal.aborted) throw error;

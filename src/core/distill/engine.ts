@@ -138,9 +138,9 @@ export async function distillWithEngine(
   level: LlmLevel,
   t: Trajectory,
   engine: DistillEngine,
-  options: { variant?: Scope; signal?: AbortSignal } = {},
+  options: { variant?: Scope; signal?: AbortSignal; maxTrajectoryChars?: number } = {},
 ): Promise<DistillResult> {
-  const prompt = buildPrompt(level, t, { variant: options.variant });
+  const prompt = buildPrompt(level, t, { variant: options.variant, maxTrajectoryChars: options.maxTrajectoryChars });
   const answer = await engine.complete(prompt, { signal: options.signal });
   const memories = memoriesFromAnswer(level, answer, t, { distiller: engine.distiller, variant: options.variant, promptVersion: PROMPT_VERSIONS[level] });
   return { prompt, answer, memories };
