@@ -88,15 +88,19 @@ function loadPipeline(
 
 async function embed(spec: ModelSpec, texts: string[], batchSize: number, requestId: number): Promise<Float32Array[]> {
   const extractor = await load(spec, requestId);
-  const vectors: Float32Array[] = [];
-  for (let start = 0; start < texts.length; start += batchSize) {
+  // Batch texts of similar length: one long text would otherwise pad its whole batch to the longest sequence.
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+  const vectors: Float32Array[] = new Array(texts.length);
+  let done = 0;
+  for (let start = 0; start < order.length; start += batchSize) {
     if (cancelled.has(requestId)) throw Object.assign(new Error('cancelled'), { cancelled: true });
-    const batch = texts.slice(start, start + batchSize);
-    const output = await extractor(batch, { pooling: spec.pooling === 'none' ? 'none' : spec.pooling, normalize: spec.normalize } as never);
+    const slots = order.slice(start, start + batchSize);
+    const output = await extractor(slots.map((i) => texts[i]), { pooling: spec.pooling === 'none' ? 'none' : spec.pooling, normalize: spec.normalize } as never);
     const [rows, dims] = output.dims.length === 3 ? [output.dims[0], output.dims[2]] : output.dims;
     const data = output.data as Float32Array;
-    for (let r = 0; r < rows; r++) vectors.push(data.slice(r * dims, (r + 1) * dims));
-    post({ type: 'progress', requestId, phase: 'embed', done: vectors.length, total: texts.length });
+    for (let r = 0; r < rows; r++) vectors[slots[r]] = data.slice(r * dims, (r + 1) * dims);
+    done += rows;
+    post({ type: 'progress', requestId, phase: 'embed', done, total: texts.length });
     // Yield so a cancel message queued behind this batch is seen before the next one.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
