@@ -272,6 +272,21 @@ export class InsightPool {
   }
 
   /**
+   * The closest memory to a vector in the pool's space, exact cosine, found through the index (an import checks
+   * every incoming memory for near-duplicates this way instead of scanning the whole pool each time).
+   * Call after `entries()` or `ready()`; synchronous so a merge planner can call it in a loop.
+   */
+  nearest(vector: Float32Array): { memory: StoredMemory; score: number } | undefined {
+    const [best] = this.index.search(vector, 1);
+    const m = best && this.memories.get(best.id);
+    if (!m?.embedding) return undefined;
+    let score = 0;
+    const v = m.embedding.vector;
+    for (let i = 0; i < v.length; i++) score += v[i] * vector[i];
+    return { memory: m, score };
+  }
+
+  /**
    * Writes memories that an import planned (already validated): embeds those without a vector in the pool's model,
    * then removes `replace` and inserts the rest in one transaction. A cancel or an error writes nothing.
    */

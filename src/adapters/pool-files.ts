@@ -47,6 +47,7 @@ export async function planImport(
     idConflict: 'new-id',
     // Memories whose vectors came from another model are embedded now, so near-duplicates are found for them too.
     embed: (texts, onProgress, signal) => pool.embed(texts, onProgress, signal),
+    nearest: (vector) => pool.nearest(vector),
     onProgress: (p: EmbedProgress) => options.onProgress?.({ done: p.done, total: p.total }),
     signal: options.signal,
   });

@@ -221,4 +221,15 @@ describe('InsightPool', () => {
     const [top] = await pool.retrieve('verify the result', { k: 1 });
     expect(top.memory.id).toBe('incoming-1');
   });
+
+  it('finds the nearest memory to a vector through the index, with its exact cosine', async () => {
+    const { pool } = await openPool();
+    await pool.add(insights);
+    const [query] = await pool.embed(['install the missing tool and rerun']);
+    const hit = pool.nearest(query);
+    expect(hit?.memory.title).toBe('Install missing packages with apt');
+    const own = pool.nearest(hit!.memory.embedding!.vector);
+    expect(own?.memory.id).toBe(hit!.memory.id);
+    expect(own!.score).toBeCloseTo(1, 5);
+  });
 });
