@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'credentialless' };
+
 export default defineConfig({
   plugins: [svelte()],
   // Pool-file headers say which app version wrote them.
@@ -12,7 +14,8 @@ export default defineConfig({
   appType: 'mpa',
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   worker: { format: 'es' },
-  server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  // Cross-origin isolation lets ONNX Runtime use threads in the embedding worker (SharedArrayBuffer).
+  server: { host: '127.0.0.1', port: 5173, headers: ISOLATION },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: ISOLATION },
   optimizeDeps: { exclude: ['voy-search'] },
 });

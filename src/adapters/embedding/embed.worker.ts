@@ -22,8 +22,9 @@ env.backends.onnx.wasm.wasmPaths = {
   'ort-wasm-threaded.wasm': ortWasmThreaded,
   'ort-wasm-simd-threaded.wasm': ortWasmSimdThreaded,
 } as unknown as string;
-// Threads need cross-origin isolation, which a static offline page does not have.
-env.backends.onnx.wasm.numThreads = 1;
+// Threads need cross-origin isolation (SharedArrayBuffer); the app's server sends COOP/COEP for that, and a host that
+// does not falls back to one thread.
+env.backends.onnx.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1)) : 1;
 
 const pipelines = new Map<string, Promise<Pipeline>>();
 const generators = new Map<string, Promise<Pipeline>>();
