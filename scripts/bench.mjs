@@ -57,7 +57,7 @@ if (args.includes('--skip-browser')) {
   const server = await startPreview();
   log(`vite preview on ${server.url}`);
   try {
-    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, quick, log, embedSkip: modelProblem(), nodeEngines });
+    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, embedSkip: modelProblem(), nodeEngines });
     rows.push(...browserRows);
     Object.assign(meta, { chromium: info.version, crossOriginIsolated: info.crossOriginIsolated, timer_us: Math.round(info.timerResolutionMs * 1000) });
   } finally {
@@ -67,7 +67,7 @@ if (args.includes('--skip-browser')) {
   const bundleDist = existsSync(join(APP_DIST, 'index.html')) ? APP_DIST : BENCH_DIST;
   rows.push(...measureBundle(bundleDist, join(bundleDist, 'models/insight-pool/use-lite')).map((r) => {
     const problem = modelProblem();
-    if (r.via.startsWith('model files') && problem) return { ...r, caveat: problem };
+    if (r.via.startsWith('model folder') && problem) return { ...r, caveat: problem };
     return bundleDist === BENCH_DIST && r.via.startsWith('initial') ? { ...r, caveat: 'measured on the build with bench.html (shared chunks split)' } : r;
   }));
 }

@@ -2,6 +2,9 @@
 // served by `vite preview`. Index numbers come from bench.html (independent of the app); embedding,
 // import/export and IndexedDB load from the same page; cold start from the app itself (index.html).
 import { chromium } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { loadTs } from './load-ts.mjs';
 import { indexPlan } from './indexes.mjs';
 import { browserEngine, runEmbedInterleaved } from './embed.mjs';
@@ -76,10 +79,13 @@ async function loadRows(page, quick, log) {
   return rows;
 }
 
-async function coldstartRows(browser, url, quick, log) {
+async function coldstartRows(browser, url, dist, quick, log) {
   const reps = quick ? 2 : 5;
   const base = { name: 'coldstart', runtime: 'chromium', via: 'second navigation → insightPool.ready() + retrieve()' };
   const context = await browser.newContext();
+  // Which files the first start really fetches (page and worker requests); sizes come from the build.
+  const fetched = new Set();
+  context.on('requestfinished', (req) => fetched.add(new URL(req.url()).pathname));
   try {
     const page = await context.newPage();
     await page.goto(`${url}/`);
@@ -87,6 +93,15 @@ async function coldstartRows(browser, url, quick, log) {
       if (!window.insightPool) throw new Error('window.insightPool is missing');
       await window.insightPool.ready();
       return { t: performance.now(), info: await window.insightPool.info() };
+    });
+    const kinds = { 'JS (page + worker)': /\.js$/, wasm: /\.wasm$/, 'model files': /^\/models\// };
+    const fetchedRows = Object.entries(kinds).map(([kind, re]) => {
+      const files = [...fetched].filter((f) => re.test(f) && existsSync(join(dist, f)));
+      const bytes = files.map((f) => readFileSync(join(dist, f)));
+      return {
+        name: 'bundle', runtime: 'chromium', via: `fetched on first start: ${kind} (raw)`,
+        bytes: bytes.reduce((a, b) => a + b.length, 0), gzip_bytes: bytes.reduce((a, b) => a + gzipSync(b).length, 0), files: files.join(' '),
+      };
     });
     const times = [];
     for (let r = 0; r < reps; r++) {
@@ -102,6 +117,7 @@ async function coldstartRows(browser, url, quick, log) {
     log(`chromium coldstart: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
     return [
       { ...base, model: first.info.model, dims: first.info.dims, index: first.info.index, n: first.info.count, p50_ms: round(pct(times, 0.5)), p95_ms: round(pct(times, 0.95)), first_load_ms: round(first.t, 0), reps },
+      ...fetchedRows,
     ];
   } catch (err) {
     return [{ ...base, skipped: `app did not answer: ${String(err?.message ?? err).split('\n')[0].slice(0, 160)}` }];
@@ -113,9 +129,10 @@ async function coldstartRows(browser, url, quick, log) {
 /**
  * @param {{ url: string, quick: boolean, log: (s: string) => void, embedSkip?: string }} opts
  * `embedSkip`: why the default model cannot be measured in the browser (rows say so instead).
+ * `dist`: the build the preview serves (for the sizes of fetched files).
  * `nodeEngines`: the Node embedding engines, timed in turn with the browser's (see embed.mjs).
  */
-export async function runBrowserBench({ url, quick, log, embedSkip, nodeEngines = async () => [] }) {
+export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEngines = async () => [] }) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: await chromiumArgs() });
   const rows = [];
   let info;
@@ -154,7 +171,7 @@ export async function runBrowserBench({ url, quick, log, embedSkip, nodeEngines 
       return runEmbedInterleaved(engines, { quick, log });
     });
     await context.close();
-    rows.push(...(await coldstartRows(browser, url, quick, log)));
+    rows.push(...(await coldstartRows(browser, url, dist, quick, log)));
   } finally {
     await browser.close();
   }

@@ -73,6 +73,6 @@ export function measureBundle(dist, modelDir) {
   const voy = lazyWasm.find((f) => /voy/.test(f));
   if (ortSimd) rows.push({ ...base, via: 'lazy wasm fetched: ORT simd (raw)', bytes: sum([ortSimd], (b) => b.length), gzip_bytes: sum([ortSimd], gz) });
   if (voy) rows.push({ ...base, via: 'lazy wasm fetched if index=voy (raw)', bytes: sum([voy], (b) => b.length) });
-  rows.push({ ...base, via: `model files (${modelDir.split('/').slice(-2).join('/')})`, bytes: dirBytes(modelDir) });
+  rows.push({ ...base, via: `model folder ${modelDir.split('/').slice(-2).join('/')} (all variants, raw)`, bytes: dirBytes(modelDir) });
   return rows;
 }
