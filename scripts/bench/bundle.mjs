@@ -68,10 +68,8 @@ export function measureBundle(dist, modelDir) {
     { ...base, via: 'lazy JS: worker, Voy glue (gzip)', bytes: sum(lazyJs, gz), files: lazyJs.join(' ') },
     { ...base, via: 'lazy wasm, all variants (raw)', bytes: sum(lazyWasm, (b) => b.length), files: lazyWasm.join(' ') },
   ];
-  // One ORT variant is fetched at run time: the worker sets 1 thread, so SIMD non-threaded where supported.
-  const ortSimd = lazyWasm.find((f) => /ort-wasm-simd-(?!threaded)/.test(f));
+  // Which ORT variant loads depends on isolation and threads: the cold-start step records what is fetched.
   const voy = lazyWasm.find((f) => /voy/.test(f));
-  if (ortSimd) rows.push({ ...base, via: 'lazy wasm fetched: ORT simd (raw)', bytes: sum([ortSimd], (b) => b.length), gzip_bytes: sum([ortSimd], gz) });
   if (voy) rows.push({ ...base, via: 'lazy wasm fetched if index=voy (raw)', bytes: sum([voy], (b) => b.length) });
   rows.push({ ...base, via: `model folder ${modelDir.split('/').slice(-2).join('/')} (all variants, raw)`, bytes: dirBytes(modelDir) });
   return rows;
