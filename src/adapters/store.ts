@@ -179,13 +179,23 @@ export class MemoryStore {
         if ((await store.getKey(id)) === undefined) throw new StoreError(`no memory with id "${id}"`);
         await store.delete(id);
       }
-      for (const m of puts) {
-        const exists = (await store.getKey(m.id)) !== undefined;
-        if (mode === 'insert' && exists) throw new StoreError(`a memory with id "${m.id}" already exists`);
-        if (mode === 'update' && !exists) throw new StoreError(`no memory with id "${m.id}"`);
-        await store.put(m);
+      if (mode === 'update') {
+        const keys = await Promise.all(puts.map((m) => store.getKey(m.id)));
+        const missing = puts.find((_, i) => keys[i] === undefined);
+        if (missing) throw new StoreError(`no memory with id "${missing.id}"`);
       }
+      // Requests are queued without waiting for each one: a 10k-memory import is one pipelined transaction. `add`
+      // refuses an existing id, which aborts the whole transaction, so nothing of the batch lands.
       const revision = await this.bump(tx.objectStore('meta'));
+      let failure: unknown;
+      const requests = puts.map((m) =>
+        (mode === 'insert' ? store.add(m) : store.put(m)).catch((error: DOMException) => {
+          // The first failure is the cause; the rest are the AbortErrors it triggers.
+          failure ??= error?.name === 'ConstraintError' ? new StoreError(`a memory with id "${m.id}" already exists`) : error;
+        }),
+      );
+      await Promise.all(requests);
+      if (failure) throw failure;
       await tx.done;
       return revision;
     } catch (error) {
