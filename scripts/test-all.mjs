@@ -20,6 +20,8 @@ const build = run('npm', ['run', 'build']);
 steps.push(build);
 steps.push(run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/vitest.json']));
 if (!quick && build === 0) steps.push(run('npx', ['playwright', 'test']));
+// The benchmark in its short mode, so it cannot rot: it fails only when a measurement cannot run, never on a number.
+if (!quick && build === 0 && !process.argv.includes('--no-bench')) steps.push(run('node', ['scripts/bench.mjs', '--quick']));
 
 let passed = 0;
 let failed = 0;
