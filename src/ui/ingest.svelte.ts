@@ -2,7 +2,7 @@
 // Kept out of the components so the panel only renders it.
 import { parseTrajectories, type Trajectory, type OutcomeLabel } from '../core/trajectory';
 import { distillRules, distillWithEngine, memoriesFromAnswer, PROMPT_VERSIONS, buildPrompt, type DistillEngine, type LlmLevel } from '../core/distill';
-import { memoryText, shouldWarn, specificity } from '../core/guard';
+import { memoryText, scrub, shouldWarn, specificity } from '../core/guard';
 import type { MemoryInput, Scope } from '../core/memory';
 import { readTextFiles, type PickedFile } from '../adapters/files';
 import { loadBrowserEngine } from '../adapters/llm-engine';
@@ -123,6 +123,16 @@ export class IngestBatch {
         progress({ done: ++done, total });
       }
     }
+  }
+
+  /** Scrubs one candidate in place (neutral words for paths, identifiers, versions…) and re-scores it. */
+  scrub(item: Item, level: keyof Item['levels'], key: string): void {
+    const list = item.levels[level];
+    const i = list.findIndex((c) => c.key === key);
+    if (i < 0) return;
+    const m = list[i].memory;
+    const next = candidate({ ...m, title: scrub(m.title), description: scrub(m.description ?? ''), content: scrub(m.content) });
+    list[i] = { ...next, selected: list[i].selected };
   }
 
   selected(): MemoryInput[] {
