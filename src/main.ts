@@ -1,13 +1,15 @@
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import { insightPool } from './api';
-import type { IndexKind } from './adapters/insight-pool';
+import { INDEX_KINDS, type IndexKind } from './adapters/index/choose';
 import { loadProgress } from './ui/load-progress.svelte';
 import './ui/app.css';
 
 // `?index=voy|flat|int8` pins the vector index (default: the one the benchmark shows is best for the size).
 const params = new URLSearchParams(location.search);
-const index = params.get('index') as IndexKind | null;
+const asked = params.get('index');
+const index = INDEX_KINDS.find((k) => k === asked) as IndexKind | undefined;
+if (asked && !index) console.warn(`?index=${asked} is not one of ${INDEX_KINDS.join(', ')}; using auto`);
 
 // Start loading the model and the store before the first paint; the UI shows the progress.
 const api = insightPool({ index: index ?? 'auto', onProgress: (p) => loadProgress.update(p) });

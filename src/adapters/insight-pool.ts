@@ -6,9 +6,10 @@ import type { Embedder, EmbedProgress } from '../core/embedder';
 import { rankExact, resolveRetrieval, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
 import { formatPromptBlock } from '../core/prompt-block';
 import type { VectorIndex } from './index/types';
+import type { IndexKind } from './index/choose';
 import { MemoryStore, type StoredMemory } from './store';
 
-export type IndexKind = 'auto' | 'flat' | 'voy' | 'int8';
+export type { IndexKind };
 export type IndexFactory = (kind: IndexKind, dims: number, size: number) => Promise<VectorIndex>;
 
 export interface InsightPoolOptions {
