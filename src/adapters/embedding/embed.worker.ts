@@ -77,11 +77,13 @@ function loadPipeline(
       },
     }) as Promise<Pipeline>;
     // Back to offline as soon as the explicit download is over.
-    loading.finally(() => {
-      env.allowRemoteModels = false;
-      env.remoteHost = HUB;
-    });
-    loading.catch(() => cache.delete(key));
+    loading
+      .finally(() => {
+        env.allowRemoteModels = false;
+        env.remoteHost = HUB;
+      })
+      // A failed load is reported to its caller; drop it so a later attempt starts afresh.
+      .catch(() => cache.delete(key));
     cache.set(key, loading);
   }
   return loading;
