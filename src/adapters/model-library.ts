@@ -1,6 +1,6 @@
 // Models beyond the embedded default: explicit downloads from a Hub (or a host the user names) and model folders
 // imported from disk. Both end up in transformers.js' own browser cache, so later loads work offline.
-import { getModel, registerModel, type ModelInfo } from '../core/models';
+import { FINGERPRINT_FILE, getModel, registerModel, type ModelInfo } from '../core/models';
 import type { EmbedProgress, Embedder } from '../core/embedder';
 import { loadWorkerEmbedder } from './embedding/worker-embedder';
 import type { ModelSpec } from './embedding/protocol';
@@ -173,17 +173,19 @@ const fingerprints = new Map<string, Promise<string>>();
 export function modelFingerprint(id: string): Promise<string> {
   let found = fingerprints.get(id);
   if (!found) {
-    let source = '';
+    let model: ModelInfo | undefined;
     try {
-      source = getModel(id).source;
+      model = getModel(id);
     } catch {
-      source = '';
+      model = undefined;
     }
+    // Same value the Node embedder reports: the fingerprint of the weights file actually loaded.
+    const weights = `onnx/${model?.quantized ? 'model_quantized' : 'model'}.onnx`;
     found =
-      source === 'embedded'
-        ? fetch(new URL(`models/${id}/fingerprint.json`, new URL(import.meta.env.BASE_URL, location.origin)))
+      model?.source === 'embedded'
+        ? fetch(new URL(`models/${id}/${FINGERPRINT_FILE}`, new URL(import.meta.env.BASE_URL, location.origin)))
             .then((r) => (r.ok ? r.json() : {}))
-            .then((f: { fingerprint?: string }) => f.fingerprint ?? '')
+            .then((f: { fingerprint?: string; fingerprints?: Record<string, string> }) => f.fingerprints?.[weights] ?? f.fingerprint ?? '')
             .catch(() => '')
         : Promise.resolve('');
     fingerprints.set(id, found);
