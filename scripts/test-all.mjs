@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: unit tests (vitest) then e2e (Playwright on the production build), and one closing
-// line summed from both runners' JSON reports, because CI reads only that line and the exit code.
+// `npm test`: build, unit tests (vitest), e2e (Playwright on the production build), the benchmark in --quick mode,
+// and one closing line summed from both runners' JSON reports, because CI reads only that line and the exit code.
+//   node scripts/test-all.mjs [--unit-only] [--no-bench]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
-const quick = process.argv.includes('--unit-only');
+const unitOnly = process.argv.includes('--unit-only');
 mkdirSync('reports', { recursive: true });
 for (const f of ['reports/vitest.json', 'reports/playwright.json']) rmSync(f, { force: true });
 
@@ -19,9 +20,9 @@ const steps = [];
 const build = run('npm', ['run', 'build']);
 steps.push(build);
 steps.push(run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=reports/vitest.json']));
-if (!quick && build === 0) steps.push(run('npx', ['playwright', 'test']));
+if (!unitOnly && build === 0) steps.push(run('npx', ['playwright', 'test']));
 // The benchmark in its short mode, so it cannot rot: it fails only when a measurement cannot run, never on a number.
-if (!quick && build === 0 && !process.argv.includes('--no-bench')) steps.push(run('node', ['scripts/bench.mjs', '--quick']));
+if (!unitOnly && build === 0 && !process.argv.includes('--no-bench')) steps.push(run('node', ['scripts/bench.mjs', '--quick']));
 
 let passed = 0;
 let failed = 0;
@@ -33,7 +34,7 @@ if (existsSync('reports/vitest.json')) {
   // A file that fails to load has no tests but is a failure all the same.
   failed += (v.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
 } else missing.push('vitest');
-if (!quick) {
+if (!unitOnly) {
   if (existsSync('reports/playwright.json')) {
     const p = JSON.parse(readFileSync('reports/playwright.json', 'utf8'));
     passed += (p.stats?.expected ?? 0) + (p.stats?.flaky ?? 0);
