@@ -16,6 +16,13 @@ test.describe('Insight Pool in a real browser', () => {
     expect(numbers.every((n) => n > 0 && n <= 1)).toBe(true);
     expect([...numbers].sort((a, b) => b - a)).toEqual(numbers);
     await expect(results.first()).toContainText('Estimate complexity from the input limits first');
+    // One search per request: the panel settles instead of searching again and again.
+    const states: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      states.push((await page.getByRole('button', { name: /Retrieve|Searching/ }).textContent()) ?? '');
+      await page.waitForTimeout(100);
+    }
+    expect(states.every((s) => s === 'Retrieve')).toBe(true);
     const block = await page.getByTestId('prompt-block').textContent();
     expect(block).toContain('<memories>');
     await page.getByRole('button', { name: 'Copy prompt block' }).click();
