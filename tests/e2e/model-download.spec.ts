@@ -51,6 +51,7 @@ test('a model download goes only where the user pointed it, re-embeds the pool, 
   await page.getByTestId('download-consent').check();
   await submit.click();
   await expect(page.getByTestId('current-model')).toHaveText('test-org/tiny');
+  await expect(page.getByTestId('header-model')).toHaveText('test-org/tiny');
 
   const after = await info(page);
   expect(after).toMatchObject({ model: 'test-org/tiny', dims: 32, count: before.count });
