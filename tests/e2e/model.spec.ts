@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { test, expect } from '@playwright/test';
 import { createNodeEmbedder } from '../../src/adapters/embedding/node-embedder';
 import { DEFAULT_MODEL_ID } from '../../src/core/models';
-import { cosine, makeSentences } from '../unit/model-sentences';
+import { cosine } from '../../src/core/vectors';
+import { makeSentences } from '../unit/model-sentences';
 import { openApp, recordRequests } from './helpers';
 
 const require = createRequire(import.meta.url);

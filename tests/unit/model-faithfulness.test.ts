@@ -7,7 +7,8 @@ import { createNodeEmbedder, DEFAULT_MODELS_DIR, type NodeEmbedder } from '../..
 import { DEFAULT_MODEL_ID, getModel } from '../../src/core/models';
 // @ts-expect-error plain JS build script
 import { buildModel } from '../../scripts/build-model.mjs';
-import { cosine, makeSentences } from './model-sentences';
+import { cosine } from '../../src/core/vectors';
+import { makeSentences } from './model-sentences';
 
 const require = createRequire(import.meta.url);
 

@@ -1,5 +1,6 @@
 // Seeded, made-up test sentences for the model tests (unit and e2e): prose, code-ish text, punctuation, long texts,
 // odd whitespace and non-ASCII. Deterministic, so a failure names a sentence that can be reproduced.
+import { mulberry32 } from '../../scripts/bench/synthetic';
 
 const WORDS = (
   'the a of to and in is it that for on with as was be by this are from at or an not have but what all were when we ' +
@@ -30,20 +31,8 @@ const CODE = [
   '{"key": [1, 2.5, null, true]}',
 ];
 
-/** mulberry32: small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeSentences(count: number, seed = 1): string[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
   const words = (n: number) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
   const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -64,14 +53,3 @@ export function makeSentences(count: number, seed = 1): string[] {
   return Array.from({ length: count }, (_, i) => kinds[i % kinds.length]());
 }
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}

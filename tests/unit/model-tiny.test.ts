@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { env, pipeline } from '@xenova/transformers';
 import { createNodeEmbedder } from '../../src/adapters/embedding/node-embedder';
 import { registerModel } from '../../src/core/models';
-import { cosine } from './model-sentences';
+import { cosine } from '../../src/core/vectors';
 
 const temp = mkdtempSync(join(tmpdir(), 'insight-pool-tiny-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
