@@ -67,11 +67,7 @@ export interface DownloadRequest {
 
 /** The one place the app reaches past its own origin, and only because the user clicked "Download". */
 export async function downloadModel(request: DownloadRequest, onProgress?: (p: EmbedProgress) => void): Promise<Embedder> {
-  const id = request.id.trim();
-  if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new ModelImportError(`model id must look like "owner/name", got "${request.id}"`);
-  let host = (request.host ?? DEFAULT_HUB).trim();
-  if (!/^https?:\/\//.test(host)) throw new ModelImportError(`download host must be an http(s) URL, got "${host}"`);
-  if (!host.endsWith('/')) host += '/';
+  const { id, host } = downloadTarget(request.id, request.host ?? DEFAULT_HUB);
   let known: ModelInfo | undefined;
   try {
     known = getModel(id);
@@ -106,17 +102,39 @@ export async function downloadModel(request: DownloadRequest, onProgress?: (p: E
   return embedder;
 }
 
+const MODEL_ID = /^[\w.-]+\/[\w.-]+$/;
+
+/** Checks what a download goes to: an `owner/name` model id and an http(s) host (returned ending in `/`). */
+export function downloadTarget(rawId: string, rawHost: string): { id: string; host: string } {
+  const id = rawId.trim();
+  if (!MODEL_ID.test(id)) throw new ModelImportError(`model id must look like "owner/name", got "${rawId}"`);
+  let host = rawHost.trim();
+  if (!/^https?:\/\//.test(host)) throw new ModelImportError(`download host must be an http(s) URL, got "${host}"`);
+  if (!host.endsWith('/')) host += '/';
+  return { id, host };
+}
+
 const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
+export interface FolderImport<T> {
+  value: T;
+  id: string;
+  quantized: boolean;
+  /** The chosen folder's name. */
+  root: string;
+  sizeBytes: number;
+}
+
 /**
- * Imports a transformers.js model folder chosen from disk (config.json, tokenizer files, onnx/model*.onnx):
- * the files go into the browser cache under our own /models/<id>/ URLs, as if served locally.
+ * Imports a transformers.js model folder chosen from disk (config.json, tokenizer files, onnx/<weights>[_quantized].onnx):
+ * the files go into the browser cache under our own /models/<id>/ URLs, as if served locally, then `load` must
+ * succeed — a folder that does not load is taken out of the cache again. Embedding models and generators share it.
  */
-export async function importModelFolder(
+export async function importFolder<T>(
   files: { path: string; file: Blob }[],
-  options: { id?: string; pooling?: 'mean' | 'cls' } = {},
-  onProgress?: (p: EmbedProgress) => void,
-): Promise<Embedder> {
+  options: { id?: string; weights: string; kind: string; fallbackName: string },
+  load: (id: string, quantized: boolean) => Promise<T>,
+): Promise<FolderImport<T>> {
   if (files.length === 0) throw new ModelImportError('the folder is empty');
   // Paths arrive as "folder/onnx/model.onnx"; the model's own files start below the chosen folder.
   const root = files[0].path.includes('/') ? files[0].path.split('/')[0] : '';
@@ -124,44 +142,59 @@ export async function importModelFolder(
   const names = new Set(relative.map((f) => f.path));
   const missing = REQUIRED.filter((r) => !names.has(r));
   if (missing.length) throw new ModelImportError(`not a transformers.js model folder: missing ${missing.join(', ')}`);
-  const quantized = !names.has('onnx/model.onnx');
-  if (quantized && !names.has('onnx/model_quantized.onnx')) {
-    throw new ModelImportError('not a transformers.js model folder: missing onnx/model.onnx (or onnx/model_quantized.onnx)');
+  const quantized = !names.has(`onnx/${options.weights}.onnx`);
+  if (quantized && !names.has(`onnx/${options.weights}_quantized.onnx`)) {
+    throw new ModelImportError(
+      `not a transformers.js ${options.kind} folder: missing onnx/${options.weights}.onnx (or onnx/${options.weights}_quantized.onnx)`,
+    );
   }
   try {
     JSON.parse(await relative.find((f) => f.path === 'config.json')!.file.text());
   } catch (error) {
     throw new ModelImportError(`config.json is not valid JSON: ${(error as Error).message}`);
   }
-  const id = (options.id ?? `local/${root || 'model'}`).trim();
-  if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw new ModelImportError(`model id must look like "owner/name", got "${id}"`);
+  const id = (options.id ?? `local/${root || options.fallbackName}`).trim();
+  if (!MODEL_ID.test(id)) throw new ModelImportError(`model id must look like "owner/name", got "${id}"`);
   const cache = await caches.open(CACHE_NAME);
   const base = new URL(`models/${id}/`, new URL(import.meta.env.BASE_URL, location.origin));
   for (const { path, file } of relative) {
     await cache.put(new URL(path, base).href, new Response(file, { headers: { 'content-length': String(file.size) } }));
   }
-  const pooling = options.pooling ?? 'mean';
   try {
-    const embedder = await loadWorkerEmbedder({ id, pooling, normalize: true, quantized }, onProgress);
-    remember({
-      id,
-      label: `${id} (imported)`,
-      dims: embedder.dims,
-      pooling,
-      normalize: true,
-      quantized,
-      maxTokens: 512,
-      sizeBytes: relative.reduce((sum, f) => sum + f.file.size, 0),
-      license: 'see the model folder',
-      source: 'imported',
-      origin: `imported from disk (${root || 'folder'})`,
-    });
-    return embedder;
+    const value = await load(id, quantized);
+    return { value, id, quantized, root, sizeBytes: relative.reduce((sum, f) => sum + f.file.size, 0) };
   } catch (error) {
     // A folder that does not load must not linger in the cache as if it were a model.
     await Promise.all(relative.map(({ path }) => cache.delete(new URL(path, base).href)));
     throw new ModelImportError(`the model folder did not load: ${(error as Error).message}`);
   }
+}
+
+/** Imports an embedding model folder from disk (see importFolder) and makes it known to the registry. */
+export async function importModelFolder(
+  files: { path: string; file: Blob }[],
+  options: { id?: string; pooling?: 'mean' | 'cls' } = {},
+  onProgress?: (p: EmbedProgress) => void,
+): Promise<Embedder> {
+  const pooling = options.pooling ?? 'mean';
+  const imported = await importFolder(files, { id: options.id, weights: 'model', kind: 'model', fallbackName: 'model' }, (id, quantized) =>
+    loadWorkerEmbedder({ id, pooling, normalize: true, quantized }, onProgress),
+  );
+  const { value: embedder, id, quantized, root, sizeBytes } = imported;
+  remember({
+    id,
+    label: `${id} (imported)`,
+    dims: embedder.dims,
+    pooling,
+    normalize: true,
+    quantized,
+    maxTokens: 512,
+    sizeBytes,
+    license: 'see the model folder',
+    source: 'imported',
+    origin: `imported from disk (${root || 'folder'})`,
+  });
+  return embedder;
 }
 
 const fingerprints = new Map<string, Promise<string>>();
