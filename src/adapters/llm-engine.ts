@@ -2,7 +2,8 @@
 // The worker is a second instance of embed.worker.ts — the same bundle (ONNX Runtime ships once), but its own
 // thread, so a long answer never holds up the embeddings a search needs meanwhile.
 import { EngineError, type DistillEngine } from '../core/distill';
-import type { GeneratorSpec, WorkerRequest, WorkerResponse } from './embedding/protocol';
+import type { GeneratorSpec } from './embedding/protocol';
+import { workerClient, type ProgressMessage } from './embedding/worker-client';
 
 export interface GenerationProgress {
   /** `load`: model files downloading/initialising (bytes); `generate`: new tokens of the current answer. */
@@ -20,72 +21,31 @@ export interface GeneratorInfo {
   chat: boolean;
 }
 
-interface Pending {
-  resolve: (value: WorkerResponse) => void;
-  reject: (error: Error) => void;
-  onProgress?: (p: GenerationProgress) => void;
-}
+const request = workerClient({
+  name: 'generator',
+  cancelled: () => new EngineError('aborted', 'generation was cancelled'),
+  failed: (message) => new EngineError('bad-response', message),
+  crashed: (detail) => new EngineError('connection', `in-browser model worker failed: ${detail}`),
+  // The worker stops before its next token; the caller need not wait for that.
+  rejectOnAbort: true,
+});
 
-let sharedWorker: Worker | undefined;
-let nextRequestId = 1;
-const pending = new Map<number, Pending>();
-
-function worker(): Worker {
-  if (!sharedWorker) {
-    sharedWorker = new Worker(new URL('./embedding/embed.worker.ts', import.meta.url), { type: 'module', name: 'generator' });
-    sharedWorker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      const message = event.data;
-      const entry = pending.get(message.requestId);
-      if (!entry) return;
-      if (message.type === 'progress') {
-        entry.onProgress?.({ phase: 'load', done: message.done, total: message.total, file: message.file });
-        return;
-      }
-      if (message.type === 'tokens') {
-        entry.onProgress?.({ phase: 'generate', done: message.done, total: message.total, text: message.text });
-        return;
-      }
-      pending.delete(message.requestId);
-      if (message.type === 'error') {
-        entry.reject(message.cancelled ? new EngineError('aborted', 'generation was cancelled') : new EngineError('bad-response', message.message));
-      } else entry.resolve(message);
-    };
-    sharedWorker.onerror = (event) => {
-      const error = new EngineError('connection', `in-browser model worker failed: ${event.message || 'could not start'}`);
-      for (const entry of pending.values()) entry.reject(error);
-      pending.clear();
-    };
-  }
-  return sharedWorker;
-}
-
-type Unsent<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-
-function request(
-  message: Unsent<Extract<WorkerRequest, { type: 'load-generator' | 'generate' }>>,
-  onProgress?: (p: GenerationProgress) => void,
-  signal?: AbortSignal,
-): Promise<WorkerResponse> {
-  if (signal?.aborted) return Promise.reject(new EngineError('aborted', 'generation was cancelled'));
-  const requestId = nextRequestId++;
-  return new Promise((resolve, reject) => {
-    pending.set(requestId, { resolve, reject, onProgress });
-    // The worker stops before its next token; the caller need not wait for that.
-    signal?.addEventListener(
-      'abort',
-      () => {
-        worker().postMessage({ type: 'cancel', requestId } satisfies WorkerRequest);
-        if (pending.delete(requestId)) reject(new EngineError('aborted', 'generation was cancelled'));
-      },
-      { once: true },
-    );
-    worker().postMessage({ ...message, requestId } as WorkerRequest);
-  });
+/** The worker's progress messages: model files loading, then the answer's tokens as they come. */
+function asGenerationProgress(onProgress?: (p: GenerationProgress) => void) {
+  return (
+    onProgress &&
+    ((m: ProgressMessage) =>
+      onProgress(
+        m.type === 'progress'
+          ? { phase: 'load', done: m.done, total: m.total, file: m.file }
+          : { phase: 'generate', done: m.done, total: m.total, text: m.text },
+      ))
+  );
 }
 
 /** Loads (and, when spec.allowRemote, downloads) a text-generation model in the worker. */
 export async function loadGenerator(spec: GeneratorSpec, onProgress?: (p: GenerationProgress) => void, signal?: AbortSignal): Promise<GeneratorInfo> {
-  const answer = await request({ type: 'load-generator', model: spec }, onProgress, signal);
+  const answer = await request({ type: 'load-generator', model: spec }, asGenerationProgress(onProgress), signal);
   if (answer.type !== 'generator-loaded') throw new EngineError('bad-response', 'in-browser model worker answered out of order');
   return { modelType: answer.modelType, chat: answer.chat };
 }
@@ -110,7 +70,7 @@ export async function loadBrowserEngine(
   return {
     distiller: `llm:${spec.id}`,
     async complete(prompt, { signal } = {}) {
-      const answer = await request({ type: 'generate', model: offline, prompt, maxNewTokens }, onProgress, signal);
+      const answer = await request({ type: 'generate', model: offline, prompt, maxNewTokens }, asGenerationProgress(onProgress), signal);
       if (answer.type !== 'generated') throw new EngineError('bad-response', 'in-browser model worker answered out of order');
       if (!answer.text) throw new EngineError('bad-response', `${spec.id} produced an empty answer`);
       return answer.text;

@@ -1,6 +1,7 @@
 // The app's Embedder: a thin promise API over the embedding worker.
 import type { Embedder, EmbedProgress } from '../../core/embedder';
-import type { ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
+import type { ModelSpec } from './protocol';
+import { workerClient, type ProgressMessage } from './worker-client';
 
 export class EmbedCancelledError extends Error {
   constructor() {
@@ -9,55 +10,17 @@ export class EmbedCancelledError extends Error {
   }
 }
 
-interface Pending {
-  resolve: (value: WorkerResponse) => void;
-  reject: (error: Error) => void;
-  onProgress?: (p: EmbedProgress) => void;
-}
-
 /** One worker shared by every model the app uses: transformers.js and ORT are loaded once. */
-let sharedWorker: Worker | undefined;
-let nextRequestId = 1;
-const pending = new Map<number, Pending>();
+const request = workerClient({
+  name: 'embedder',
+  cancelled: () => new EmbedCancelledError(),
+  failed: (message) => new Error(message),
+  crashed: (detail) => new Error(`embedding worker failed: ${detail}`),
+});
 
-function worker(): Worker {
-  if (!sharedWorker) {
-    sharedWorker = new Worker(new URL('./embed.worker.ts', import.meta.url), { type: 'module', name: 'embedder' });
-    sharedWorker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      const message = event.data;
-      const entry = pending.get(message.requestId);
-      if (!entry) return;
-      if (message.type === 'progress') {
-        entry.onProgress?.({ phase: message.phase, done: message.done, total: message.total, file: message.file });
-        return;
-      }
-      pending.delete(message.requestId);
-      if (message.type === 'error') entry.reject(message.cancelled ? new EmbedCancelledError() : new Error(message.message));
-      else entry.resolve(message);
-    };
-    sharedWorker.onerror = (event) => {
-      const error = new Error(`embedding worker failed: ${event.message || 'could not start'}`);
-      for (const entry of pending.values()) entry.reject(error);
-      pending.clear();
-    };
-  }
-  return sharedWorker;
-}
-
-type Unsent<T> = T extends unknown ? Omit<T, 'requestId'> : never;
-
-function request(
-  message: Unsent<Extract<WorkerRequest, { type: 'load' | 'embed' }>>,
-  onProgress?: (p: EmbedProgress) => void,
-  signal?: AbortSignal,
-): Promise<WorkerResponse> {
-  if (signal?.aborted) return Promise.reject(new EmbedCancelledError());
-  const requestId = nextRequestId++;
-  return new Promise((resolve, reject) => {
-    pending.set(requestId, { resolve, reject, onProgress });
-    signal?.addEventListener('abort', () => worker().postMessage({ type: 'cancel', requestId } satisfies WorkerRequest), { once: true });
-    worker().postMessage({ ...message, requestId } as WorkerRequest);
-  });
+/** The worker's progress messages as EmbedProgress (model files loading, then texts embedded). */
+function asEmbedProgress(onProgress?: (p: EmbedProgress) => void) {
+  return onProgress && ((m: ProgressMessage) => m.type === 'progress' && onProgress({ phase: m.phase, done: m.done, total: m.total, file: m.file }));
 }
 
 /**
@@ -65,7 +28,7 @@ function request(
  * `onProgress` reports model files loading.
  */
 export async function loadWorkerEmbedder(spec: ModelSpec, onProgress?: (p: EmbedProgress) => void): Promise<Embedder> {
-  const loaded = await request({ type: 'load', model: spec }, onProgress);
+  const loaded = await request({ type: 'load', model: spec }, asEmbedProgress(onProgress));
   if (loaded.type !== 'loaded') throw new Error('embedding worker answered out of order');
   const dims = loaded.dims;
   const offlineSpec = { ...spec, allowRemote: false };
@@ -74,7 +37,7 @@ export async function loadWorkerEmbedder(spec: ModelSpec, onProgress?: (p: Embed
     dims,
     async embed(texts, progress, signal) {
       if (texts.length === 0) return [];
-      const answer = await request({ type: 'embed', model: offlineSpec, texts, batchSize: 32 }, progress, signal);
+      const answer = await request({ type: 'embed', model: offlineSpec, texts, batchSize: 32 }, asEmbedProgress(progress), signal);
       if (answer.type !== 'result') throw new Error('embedding worker answered out of order');
       return answer.vectors;
     },
