@@ -1,7 +1,8 @@
 import { chromium, expect, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 
 export const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 4174}`;
@@ -27,4 +28,38 @@ export async function openApp(page: Page, path = '/') {
   await page.goto(path);
   await page.evaluate(() => window.insightPool.ready());
   await expect(page.getByTestId('pool-status')).toBeVisible();
+}
+
+export interface StandInHub {
+  /** Base URL to type into the app's download host field, ending in `/`. */
+  url: string;
+  /** Every path requested so far. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for the Hub on 127.0.0.1, serving model folders under `root` at the Hub's URL layout
+ * ({owner}/{name}/resolve/main/{file}), with CORS. The only place a download can go in these tests.
+ */
+export async function startStandInHub(root: string): Promise<StandInHub> {
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    const match = /^\/([\w.-]+\/[\w.-]+)\/resolve\/main\/(.+)$/.exec(req.url ?? '');
+    const file = match && normalize(join(root, match[1], decodeURIComponent(match[2])));
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (!file || !file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`,
+    requests,
+    close: () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+  };
 }

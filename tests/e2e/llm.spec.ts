@@ -1,10 +1,10 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
-import { openApp } from './helpers';
+import { join } from 'node:path';
+import { openApp, startStandInHub, type StandInHub } from './helpers';
 
 // The in-browser LLM engine, end to end: a tiny text-generation model the project generates
 // (scripts/make-tiny-generator.mjs) served by a stand-in Hub on 127.0.0.1 — the only place a download can go —
@@ -13,31 +13,16 @@ const FIXTURE = join(process.cwd(), '..', 'shared', 'fixtures', 'trajectories', 
 const MODEL = 'test-org/tiny-gen';
 const TITLE = 'Verify the fix with a test';
 
-let hub: Server;
-let hubUrl: string;
+let hub: StandInHub;
 let modelsRoot: string;
-const hubRequests: string[] = [];
 
 test.beforeAll(async () => {
   modelsRoot = mkdtempSync(join(tmpdir(), 'insight-pool-gen-hub-'));
   execFileSync('node', ['scripts/make-tiny-generator.mjs', '--out', join(modelsRoot, ...MODEL.split('/'))]);
-  hub = createServer((req, res) => {
-    hubRequests.push(req.url ?? '');
-    const match = /^\/([\w.-]+\/[\w.-]+)\/resolve\/main\/(.+)$/.exec(req.url ?? '');
-    const file = match && normalize(join(modelsRoot, match[1], decodeURIComponent(match[2])));
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    if (!file || !file.startsWith(modelsRoot) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
-  const address = hub.address();
-  hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  hub = await startStandInHub(modelsRoot);
 });
 
-test.afterAll(() => new Promise<void>((resolve) => (hub?.listening ? hub.close(() => resolve()) : resolve())));
+test.afterAll(() => hub?.close());
 
 test('in-browser model: download with consent, distill a SWE-agent run, save the insight it wrote', async ({ page }) => {
   await openApp(page);
@@ -47,18 +32,18 @@ test('in-browser model: download with consent, distill a SWE-agent run, save the
 
   await page.getByTestId('engine').selectOption('browser');
   await page.getByTestId('browser-model').fill(MODEL);
-  await page.getByTestId('browser-host').fill(hubUrl);
+  await page.getByTestId('browser-host').fill(hub.url);
   const download = page.getByTestId('browser-download');
   await expect(download).toBeDisabled(); // explicit consent first
-  expect(hubRequests).toHaveLength(0); // nothing reached the hub before it
+  expect(hub.requests).toHaveLength(0); // nothing reached the hub before it
   await page.getByTestId('browser-consent').check();
   await download.click();
   await expect(page.getByTestId('browser-ready')).toContainText(MODEL);
-  expect(hubRequests.some((u) => u.endsWith(`/${MODEL}/resolve/main/onnx/decoder_model_merged.onnx`))).toBe(true);
+  expect(hub.requests.some((u) => u.endsWith(`/${MODEL}/resolve/main/onnx/decoder_model_merged.onnx`))).toBe(true);
 
   // From here on the model comes from the browser cache: the hub is gone.
-  await new Promise<void>((resolve) => hub.close(() => resolve()));
-  const seen = hubRequests.length;
+  await hub.close();
+  const seen = hub.requests.length;
   await page.getByTestId('browser-all-levels').check();
   await page.getByTestId('browser-distill').click();
   const item = page.getByTestId('ingest-item');
@@ -71,7 +56,7 @@ test('in-browser model: download with consent, distill a SWE-agent run, save the
   await expect(item.locator('[data-level="workflow"] .candidate')).toContainText('Fix the reported problem');
   await expect(item.getByRole('alert')).toHaveCount(0);
   await expect(insight.getByTestId('candidate-insight')).toBeChecked();
-  expect(hubRequests.length).toBe(seen);
+  expect(hub.requests.length).toBe(seen);
 
   await page.getByTestId('ingest-save').click();
   await expect(page.getByTestId('ingest-saved')).toContainText('Saved');

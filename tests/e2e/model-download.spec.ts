@@ -1,38 +1,22 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
-import { openApp } from './helpers';
+import { join } from 'node:path';
+import { openApp, startStandInHub, type StandInHub } from './helpers';
 
 // A stand-in for the Hub on 127.0.0.1, serving a tiny model the project generates, at the Hub's URL layout
 // ({model}/resolve/main/{file}). It is the only place a download can go in these tests.
-let hub: Server;
-let hubUrl: string;
+let hub: StandInHub;
 let modelsRoot: string;
-const hubRequests: string[] = [];
 
 test.beforeAll(async () => {
   modelsRoot = mkdtempSync(join(tmpdir(), 'insight-pool-hub-'));
   execFileSync('node', ['scripts/make-tiny-model.mjs', '--out', join(modelsRoot, 'test-org', 'tiny'), '--dims', '32', '--seed', '7']);
-  hub = createServer((req, res) => {
-    hubRequests.push(req.url ?? '');
-    const match = /^\/([\w.-]+\/[\w.-]+)\/resolve\/main\/(.+)$/.exec(req.url ?? '');
-    const file = match && normalize(join(modelsRoot, match[1], decodeURIComponent(match[2])));
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    if (!file || !file.startsWith(modelsRoot) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
-  const address = hub.address();
-  hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  hub = await startStandInHub(modelsRoot);
 });
 
-test.afterAll(() => new Promise<void>((resolve) => (hub ? hub.close(() => resolve()) : resolve())));
+test.afterAll(() => hub?.close());
 
 async function info(page: Page) {
   return page.evaluate(() => window.insightPool.info());
@@ -41,11 +25,11 @@ async function info(page: Page) {
 test('a model download goes only where the user pointed it, re-embeds the pool, and works offline afterwards', async ({ page, context }) => {
   await openApp(page);
   const before = await info(page);
-  expect(hubRequests).toHaveLength(0); // nothing reaches a hub until the user asks
+  expect(hub.requests).toHaveLength(0); // nothing reaches a hub until the user asks
 
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByTestId('download-id').fill('test-org/tiny');
-  await page.getByTestId('download-host').fill(hubUrl);
+  await page.getByTestId('download-host').fill(hub.url);
   const submit = page.getByRole('button', { name: 'Download and switch' });
   await expect(submit).toBeDisabled(); // explicit consent first
   await page.getByTestId('download-consent').check();
@@ -55,15 +39,15 @@ test('a model download goes only where the user pointed it, re-embeds the pool, 
 
   const after = await info(page);
   expect(after).toMatchObject({ model: 'test-org/tiny', dims: 32, count: before.count });
-  expect(hubRequests.some((u) => u.includes('/test-org/tiny/resolve/main/onnx/model.onnx'))).toBe(true);
+  expect(hub.requests.some((u) => u.includes('/test-org/tiny/resolve/main/onnx/model.onnx'))).toBe(true);
   const vectors = await page.evaluate(() => window.insightPool.embed(['offline model check']));
   expect(vectors[0]).toHaveLength(32);
   const hits = await page.evaluate(() => window.insightPool.retrieve('install a missing tool', { k: 3 }));
   expect(hits).toHaveLength(3);
 
   // The Hub goes away; the model comes from the browser cache on reload.
-  await new Promise<void>((resolve) => hub.close(() => resolve()));
-  const seen = hubRequests.length;
+  await hub.close();
+  const seen = hub.requests.length;
   await context.setOffline(true);
   await page.reload().catch(() => undefined); // the page itself may not reload offline with no service worker
   await context.setOffline(false);
@@ -71,7 +55,7 @@ test('a model download goes only where the user pointed it, re-embeds the pool, 
   expect(await info(page)).toMatchObject({ model: 'test-org/tiny', dims: 32, count: before.count });
   const again = await page.evaluate(() => window.insightPool.embed(['offline model check']));
   expect(again[0].map((x) => x.toFixed(6))).toEqual(vectors[0].map((x) => x.toFixed(6)));
-  expect(hubRequests.length).toBe(seen);
+  expect(hub.requests.length).toBe(seen);
 });
 
 test('a download of a model the host does not have fails clearly and leaves the pool as it was', async ({ page }) => {
