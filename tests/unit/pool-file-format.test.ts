@@ -29,6 +29,14 @@ function strip(m: Memory) {
   return { ...rest, vector: embedding ? [...embedding.vector] : undefined, key: embedding?.key };
 }
 
+
+/** A copy of `bytes` with one byte replaced. */
+function flipped(bytes: Uint8Array, at: number, byte: number): Uint8Array {
+  const copy = bytes.slice();
+  copy[at % copy.length] = byte;
+  return copy;
+}
+
 describe('export → import round trip', () => {
   it('returns every field and every vector bit-exact (plain and gzip)', async () => {
     const memories = await embedded(SAMPLE, embedder);
@@ -261,12 +269,9 @@ describe('property: malformed files never crash and never yield contents', () =>
           case 'cut':
             input = bytes.slice(0, m.at % bytes.length);
             break;
-          case 'flip': {
-            const b = bytes.slice();
-            b[m.at % b.length] = m.byte;
-            input = b;
+          case 'flip':
+            input = flipped(bytes, m.at, m.byte);
             break;
-          }
           case 'insert': {
             const i = m.at % base.length;
             input = base.slice(0, i) + m.text + base.slice(i);
@@ -285,12 +290,9 @@ describe('property: malformed files never crash and never yield contents', () =>
           case 'gz-cut':
             input = baseGz.slice(0, m.at % baseGz.length);
             break;
-          case 'gz-flip': {
-            const b = baseGz.slice();
-            b[m.at % b.length] = m.byte;
-            input = b;
+          case 'gz-flip':
+            input = flipped(baseGz, m.at, m.byte);
             break;
-          }
           case 'json':
             input = JSON.stringify(m.value) + '\n' + lines.slice(1).join('\n');
             break;
