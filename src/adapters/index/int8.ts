@@ -107,30 +107,42 @@ export class Int8Index implements VectorIndex {
     return changed;
   }
 
-  private encode(slot: number): void {
-    const { dims, scale, padded } = this;
+  /** Codes rows [from, to). Rounds like Math.round, which is 4× slower here than the integer trick. */
+  private encode(from: number, to = from + 1): void {
+    const { dims, scale, padded, codes } = this;
     const row = this.slots.data;
-    const base = slot * dims;
-    const out = slot * padded;
-    for (let i = 0; i < dims; i++) {
-      const c = Math.round(row[base + i] * scale[i]);
-      this.codes[out + i] = c > 127 ? 127 : c < -127 ? -127 : c;
+    for (let slot = from; slot < to; slot++) {
+      const base = slot * dims;
+      const out = slot * padded;
+      for (let i = 0; i < dims; i++) {
+        const c = ((row[base + i] * scale[i] + 128.5) | 0) - 128;
+        codes[out + i] = c > 127 ? 127 : c < -127 ? -127 : c;
+      }
     }
   }
 
   private recodeAll(): void {
     this.syncCapacity();
     this.codes.fill(0);
-    for (let s = 0; s < this.slots.count; s++) this.encode(s);
+    this.encode(0, this.slots.count);
     this.stale = false;
   }
 
   build(items: IndexedVector[]): void {
     checkItems(this.kind, this.dims, items);
     this.slots.clear(items.length);
-    this.maxAbs.fill(0);
-    this.widen(items, 1);
     for (const item of items) this.slots.put(item.id, item.vector);
+    // Ranges straight from the stored rows, which are already normalized (one pass, no second norm).
+    const { maxAbs, dims } = this;
+    const data = this.slots.data;
+    maxAbs.fill(0);
+    for (let off = 0, end = this.slots.count * dims; off < end; off += dims) {
+      for (let i = 0; i < dims; i++) {
+        const a = Math.abs(data[off + i]);
+        if (a > maxAbs[i]) maxAbs[i] = a;
+      }
+    }
+    for (let i = 0; i < dims; i++) this.scale[i] = maxAbs[i] > 0 ? 127 / maxAbs[i] : 0;
     this.recodeAll();
   }
 

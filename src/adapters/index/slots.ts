@@ -43,6 +43,11 @@ export function writeNormalized(v: ArrayLike<number>, out: Float32Array, offset:
   const d = v.length;
   let sum = 0;
   for (let i = 0; i < d; i++) sum += v[i] * v[i];
+  // Stored vectors are unit length already (to float precision): a plain copy is several times faster.
+  if (Math.abs(sum - 1) < 1e-6 && v instanceof Float32Array) {
+    out.set(v, offset);
+    return;
+  }
   const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
   for (let i = 0; i < d; i++) out[offset + i] = v[i] * inv;
 }
