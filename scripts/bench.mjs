@@ -4,7 +4,7 @@
 // (the same index code in bench.html, IndexedDB load/import/export, the embedding worker, cold start
 // of the real built app), printed as one table and written to reports/bench.json.
 //
-//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--out reports/bench.json]
+//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only index.load,import] [--out reports/bench.json]
 //
 // --quick: small sizes and few repetitions (< 3 min; CI runs it so the bench cannot rot). Ratios are
 // computed within one run, so a noisy shared machine still gives honest comparisons. Exits non-zero
@@ -12,7 +12,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { runIndexBench } from './bench/indexes.mjs';
 import { modelProblem, portEngine, tfjsEngine, runEmbedInterleaved } from './bench/embed.mjs';
 import { runBrowserBench } from './bench/browser.mjs';
@@ -23,7 +23,10 @@ import { formatReport, checkTargets } from './bench/report.mjs';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outAt = args.indexOf('--out');
-const out = join(root, outAt >= 0 ? args[outAt + 1] : 'reports/bench.json');
+const onlyAt = args.indexOf('--only');
+// Browser steps to run while working on one of them (the full table needs all).
+const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : undefined;
+const out = resolve(root, outAt >= 0 ? args[outAt + 1] : 'reports/bench.json');
 const started = performance.now();
 const log = (line) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
@@ -57,7 +60,7 @@ if (args.includes('--skip-browser')) {
   const server = await startPreview();
   log(`vite preview on ${server.url}`);
   try {
-    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, embedSkip: modelProblem(), nodeEngines });
+    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, embedSkip: modelProblem(), nodeEngines, only });
     rows.push(...browserRows);
     Object.assign(meta, { chromium: info.version, crossOriginIsolated: info.crossOriginIsolated, timer_us: Math.round(info.timerResolutionMs * 1000) });
   } finally {

@@ -141,8 +141,9 @@ async function coldstartRows(args, url, dist, quick, log) {
  * `embedSkip`: why the default model cannot be measured in the browser (rows say so instead).
  * `dist`: the build the preview serves (for the sizes of fetched files).
  * `nodeEngines`: the Node embedding engines, timed in turn with the browser's (see embed.mjs).
+ * `only`: step names to run (query.top3, index.load, import, embed, coldstart); all when absent.
  */
-export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEngines = async () => [] }) {
+export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEngines = async () => [], only }) {
   const args = await chromiumArgs();
   const context = await persistentContext(args);
   const rows = [];
@@ -155,6 +156,7 @@ export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEn
     log(`chromium ${version}: crossOriginIsolated=${info.crossOriginIsolated} timer=${(info.timerResolutionMs * 1000).toFixed(0)} µs wasmSimd=${info.wasmSimd}`);
 
     const step = async (label, fn) => {
+      if (only && !only.includes(label)) return;
       try {
         rows.push(...(await fn()));
       } catch (err) {
@@ -170,19 +172,12 @@ export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEn
       log(`chromium import/export n=${n}: ${r.map((x) => `${x.name} ${x.p50_ms} ms`).join(', ')} (read ${r[0].read_ms}, plan ${r[0].plan_ms}, insert ${r[0].insert_ms} ms)`);
       return r;
     });
-    await step('index.load', async () => {
-      // Not the app: what a packed-vector IndexedDB layout would give for import and reload.
-      const r = [];
-      for (const n of quick ? [10000] : [10000, 100000]) r.push(...(await page.evaluate((n) => window.bench.packedLayout(n, 512), n)));
-      log(`chromium layout experiment: ${r.map((x) => `${x.name} n=${x.n} ${x.p50_ms} ms${x.vectors_read_ms !== undefined ? ` (vectors ${x.vectors_read_ms}, records ${x.records_read_ms}, build ${x.build_ms})` : ""}`).join(", ")}`);
-      return r;
-    });
     await step('embed', async () => {
       const engines = [await browserEngine(page, embedSkip), ...(await nodeEngines())];
       return runEmbedInterleaved(engines, { quick, log });
     });
     await context.close();
-    rows.push(...(await coldstartRows(args, url, dist, quick, log)));
+    if (!only || only.includes('coldstart')) rows.push(...(await coldstartRows(args, url, dist, quick, log)));
   } finally {
     await context.close().catch(() => undefined);
   }

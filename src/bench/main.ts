@@ -3,7 +3,6 @@
 // directly, so index numbers exist even while the app or its model is mid-change.
 import { benchIndexes, type IndexBenchOptions } from './index-query';
 import { benchImportExport, deleteDb, fillStore, timeLoad } from './store-bench';
-import { benchPackedLayout } from './layout-experiment';
 import { embedLoad, embedRun } from './embed-bench';
 import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
@@ -21,7 +20,6 @@ const api = {
   timeLoad,
   deleteDb,
   importExport: benchImportExport,
-  packedLayout: benchPackedLayout,
   sentences: benchSentences,
   embedLoad,
   embedRun,

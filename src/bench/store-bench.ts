@@ -5,7 +5,6 @@ import { exportPool, planMerge, readPoolFile, resolveMerge } from '../core/pool-
 import type { Embedder } from '../core/embedder';
 import { InsightPool } from '../adapters/insight-pool';
 import { createIndex } from '../adapters/index/choose';
-import { openDB } from 'idb';
 import { MemoryStore, type StoredMemory } from '../adapters/store';
 import { syntheticSet } from '../../scripts/bench/synthetic';
 import { benchSentences } from './sentences';
@@ -48,39 +47,21 @@ async function deleteDb(name: string): Promise<void> {
   });
 }
 
-/**
- * Inserts with every request issued up front in one transaction (no await per record), as plain
- * IndexedDB allows; `add` fails on an existing id, which aborts the whole transaction. Used to fill
- * stores quickly, and measured as what MemoryStore.insert could do (it awaits getKey + put per record).
- */
-export async function pipelinedInsert(dbName: string, memories: StoredMemory[]): Promise<void> {
-  const db = await openDB(dbName);
-  try {
-    const tx = db.transaction('memories', 'readwrite');
-    const store = tx.objectStore('memories');
-    for (const m of memories) store.add(m).catch(() => undefined);
-    await tx.done;
-  } finally {
-    db.close();
-  }
-}
-
-/** Fills a fresh database with n memories (done before a page reload; not the measured part). */
+/** Fills a fresh database with n memories through the store (done before a page reload; not the measured part). */
 export async function fillStore(dbName: string, n: number, dims: number): Promise<{ ms: number }> {
   await deleteDb(dbName);
   const t = performance.now();
   const store = await MemoryStore.open(dbName);
   await store.saveSettings({ model: BENCH_MODEL, keyMode: 'title' });
-  store.close();
-  // The schema exists now (MemoryStore made it); the bulk goes in pipelined.
   for (let start = 0; start < n; start += FILL_BATCH) {
     const part = syntheticMemories(Math.min(FILL_BATCH, n - start), dims, 11 + start).map((m, i) => ({
       ...m,
       id: `bench-${start + i}`,
       hash: `h${start + i}`,
     }));
-    await pipelinedInsert(dbName, part);
+    await store.insert(part);
   }
+  store.close();
   return { ms: performance.now() - t };
 }
 
@@ -141,7 +122,7 @@ export async function benchImportExport(n: number, dims: number, reps: number): 
   const source = syntheticMemories(n, dims, 5);
   const options = { model: { id: BENCH_MODEL, dims }, keyMode: 'title' as const, appVersion: 'bench', vectors: 'float32' as const };
   const file = await exportPool(source, options);
-  const parts = { read: [] as number[], plan: [] as number[], insert: [] as number[], total: [] as number[], pipelined: [] as number[] };
+  const parts = { read: [] as number[], plan: [] as number[], insert: [] as number[], total: [] as number[] };
   const exportMs: number[] = [];
   let exportBytes = 0;
   for (let r = 0; r < reps; r++) {
@@ -173,14 +154,6 @@ export async function benchImportExport(n: number, dims: number, reps: number): 
     exportMs.push(performance.now() - t4);
     store.close();
     await deleteDb(dbName);
-
-    // The same records through a pipelined transaction: how much of insert_ms the store's per-record awaits cost.
-    const rows = resolved.insert.map((p): StoredMemory => ({ ...p.memory, hash: p.hash }));
-    (await MemoryStore.open(dbName)).close();
-    const t5 = performance.now();
-    await pipelinedInsert(dbName, rows);
-    parts.pipelined.push(performance.now() - t5);
-    await deleteDb(dbName);
   }
   const imp = summarize(parts.total);
   const exp = summarize(exportMs);
@@ -190,10 +163,6 @@ export async function benchImportExport(n: number, dims: number, reps: number): 
       name: 'import', runtime: 'chromium', n, dims, via: 'pool file (read+plan+insert)',
       p50_ms: round(imp.p50, 1), p95_ms: round(imp.p95, 1), per_s: round(n / (imp.p50 / 1000), 0), bytes: file.size,
       read_ms: p50(parts.read), plan_ms: p50(parts.plan), insert_ms: p50(parts.insert), reps,
-    },
-    {
-      name: 'import', runtime: 'chromium', n, dims, via: 'insert step only, pipelined IDB add (what store.insert could do)',
-      p50_ms: p50(parts.pipelined), per_s: round(n / (summarize(parts.pipelined).p50 / 1000), 0), reps,
     },
     { name: 'export', runtime: 'chromium', n, dims, via: 'store.all+exportPool (f32 base64)', p50_ms: round(exp.p50, 1), p95_ms: round(exp.p95, 1), per_s: round(n / (exp.p50 / 1000), 0), bytes: exportBytes, reps },
   ];

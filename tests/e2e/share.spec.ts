@@ -11,12 +11,13 @@ async function dumpStore(page: Page): Promise<string> {
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction(['memories', 'meta'], 'readonly');
-          const all = tx.objectStore('memories').getAll();
+          const tx = db.transaction(['pages', 'vectors', 'meta'], 'readonly');
+          const pages = tx.objectStore('pages').getAll();
+          const vectors = tx.objectStore('vectors').getAll();
           const meta = tx.objectStore('meta').getAll();
           tx.oncomplete = () => {
             const replacer = (_k: string, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v);
-            resolve(JSON.stringify({ memories: all.result, meta: meta.result }, replacer));
+            resolve(JSON.stringify({ pages: pages.result, vectors: vectors.result, meta: meta.result }, replacer));
             db.close();
           };
         };

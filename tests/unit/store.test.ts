@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
-import { MemoryStore, type StoredMemory } from '../../src/adapters/store';
+import { MemoryStore, PAGE_ROWS, type StoredMemory } from '../../src/adapters/store';
 import { createMemory } from '../../src/core/memory';
 
-function stored(title: string, id?: string): StoredMemory {
+function stored(title: string, id?: string, vector = new Float32Array([0.6, 0.8])): StoredMemory {
   const m = createMemory({ title, content: 'c', id });
-  return { ...m, hash: title, embedding: { model: 'm', dims: 2, key: title, vector: new Float32Array([0.6, 0.8]) } };
+  return { ...m, hash: title, embedding: { model: 'm', dims: vector.length, key: title, vector } };
+}
+
+/** n memories whose vectors encode their number, so a vector that lands on the wrong memory shows. */
+function many(n: number, prefix = 'm'): StoredMemory[] {
+  return Array.from({ length: n }, (_, i) => stored(`${prefix} ${i}`, `${prefix}-${i}`, new Float32Array([i, -i, 0.5])));
+}
+
+function byId(all: StoredMemory[]): Map<string, StoredMemory> {
+  return new Map(all.map((m) => [m.id, m]));
 }
 
 describe('MemoryStore', () => {
@@ -25,7 +34,7 @@ describe('MemoryStore', () => {
 
     const store = await MemoryStore.open(name);
     expect((await store.get('old-1'))?.title).toBe('kept across upgrade');
-    expect(await store.findByHash('kept across upgrade')).toHaveLength(1);
+    expect((await store.get('old-1'))?.hash).toBe('kept across upgrade');
     await store.saveSnapshot({ kind: 'voy', model: 'm', revision: 1, count: 1, data: '{}' });
     expect((await store.snapshot('voy'))?.count).toBe(1);
     store.close();
@@ -50,6 +59,91 @@ describe('MemoryStore', () => {
     await expect(store.remove(['a', 'missing'])).rejects.toThrow(/no memory with id "missing"/);
     expect(await store.count()).toBe(1);
     expect(await store.revision()).toBe(revision);
+    store.close();
+  });
+
+  it('moves a version-2 pool (one record per memory) into pages with every vector on its memory', async () => {
+    const name = `upgrade-v2-${Math.random()}`;
+    const v2 = await openDB(name, 2, {
+      upgrade(db) {
+        const memories = db.createObjectStore('memories', { keyPath: 'id' });
+        memories.createIndex('hash', 'hash');
+        db.createObjectStore('meta');
+        db.createObjectStore('indexSnapshots');
+      },
+    });
+    const old = many(PAGE_ROWS + 7, 'old');
+    for (const m of old) await v2.put('memories', m);
+    await v2.put('meta', { revision: 41 }, 'revision');
+    await v2.put('meta', { model: 'm', keyMode: 'title' }, 'settings');
+    v2.close();
+
+    const store = await MemoryStore.open(name);
+    expect(await store.revision()).toBe(41);
+    expect((await store.settings())?.model).toBe('m');
+    const back = byId(await store.all());
+    expect(back.size).toBe(old.length);
+    for (const m of old) {
+      expect(back.get(m.id)?.title).toBe(m.title);
+      expect(Array.from(back.get(m.id)!.embedding!.vector)).toEqual(Array.from(m.embedding!.vector));
+    }
+    store.close();
+    const raw = await openDB(name);
+    expect([...raw.objectStoreNames].sort()).toEqual(['indexSnapshots', 'meta', 'pages', 'vectors']);
+    raw.close();
+  });
+
+  it('keeps every memory with its own vector through inserts, edits and deletes across pages', async () => {
+    const name = `pages-${Math.random()}`;
+    let store = await MemoryStore.open(name);
+    const first = many(PAGE_ROWS + 10);
+    await store.insert(first);
+    await store.insert(many(5, 'late'));
+    // An edit on the first page, a delete on each page, one delete that empties nothing.
+    const edited = stored('edited title', 'm-3', new Float32Array([9, 9, 9]));
+    await store.update([edited]);
+    await store.remove(['m-0', `m-${PAGE_ROWS + 1}`, 'late-2']);
+    await store.removeAndInsert(['m-4'], [stored('replacement', 'm-4', new Float32Array([4, 4, 4]))]);
+    store.close();
+
+    store = await MemoryStore.open(name);
+    const all = byId(await store.all());
+    expect(all.size).toBe(PAGE_ROWS + 10 + 5 - 3);
+    expect(await store.count()).toBe(all.size);
+    expect(all.has('m-0') || all.has(`m-${PAGE_ROWS + 1}`) || all.has('late-2')).toBe(false);
+    expect(all.get('m-3')?.title).toBe('edited title');
+    expect(Array.from(all.get('m-3')!.embedding!.vector)).toEqual([9, 9, 9]);
+    expect(Array.from(all.get('m-4')!.embedding!.vector)).toEqual([4, 4, 4]);
+    for (const [id, m] of all) {
+      const i = Number(id.split('-')[1]);
+      if (id !== 'm-3' && id !== 'm-4') expect(Array.from(m.embedding!.vector)).toEqual([i, -i, 0.5]);
+    }
+    expect((await store.get(`m-${PAGE_ROWS + 9}`))?.title).toBe(`m ${PAGE_ROWS + 9}`);
+    store.close();
+  });
+
+  it('sees what another tab wrote before it writes (no duplicate ids, deletes of their memories work)', async () => {
+    const name = `tabs-${Math.random()}`;
+    const a = await MemoryStore.open(name);
+    const b = await MemoryStore.open(name);
+    await a.insert([stored('from a', 'x')]);
+    expect(await b.count()).toBe(1);
+    await b.insert([stored('from b', 'y')]);
+    await expect(a.insert([stored('again', 'y')])).rejects.toThrow(/"y" already exists/);
+    await a.remove(['y']);
+    expect((await b.all()).map((m) => m.id)).toEqual(['x']);
+    a.close();
+    b.close();
+  });
+
+  it('a failed batch leaves the pages and what later writes see unchanged', async () => {
+    const store = await MemoryStore.open(`fail-${Math.random()}`);
+    await store.insert(many(3));
+    await expect(store.update([stored('ghost', 'nope')])).rejects.toThrow(/no memory with id "nope"/);
+    await expect(store.insert([stored('new', 'n-1'), stored('dup', 'm-1')])).rejects.toThrow(/already exists/);
+    // The failed insert had put n-1 in the directory before failing: it must not count as existing now.
+    await store.insert([stored('new', 'n-1')]);
+    expect((await store.all()).map((m) => m.id).sort()).toEqual(['m-0', 'm-1', 'm-2', 'n-1']);
     store.close();
   });
 });
