@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createMemory, LEVELS, OUTCOMES, SCOPES, type Memory } from '../../src/core/memory';
 import { encodePoolFile, exportPool, gzipBytes, PoolFileError, readPoolFile, decodeVector, encodeVector } from '../../src/core/pool-file';
+import { fromBase64 } from '../../src/core/pool-file/vector-codec';
 import { wordEmbedder } from './helpers/word-embedder';
 import { embedded, exportOptions, SAMPLE } from './pool-file-helpers';
 
@@ -312,5 +313,32 @@ describe('property: malformed files never crash and never yield contents', () =>
     );
     expect(runs).toBeGreaterThanOrEqual(1_000);
     expect(rejected).toBeGreaterThan(900);
+  });
+});
+
+describe('strict base64 of vectors', () => {
+  // The reference is the grammar the format documents, checked by a regex, then decoded by atob.
+  const grammar = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const reference = (text: string) => (grammar.test(text) ? Uint8Array.from(atob(text), (c) => c.charCodeAt(0)) : undefined);
+  const nearBase64 = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }).map((b) => btoa(String.fromCharCode(...b))),
+    fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.nat(), fc.constantFrom('=', ' ', '\n', '-', '_', 'é', 'A', '/')).map(([b, at, ch]) => {
+      const s = btoa(String.fromCharCode(...b));
+      const i = at % s.length;
+      return s.slice(0, i) + ch + s.slice(i + 1);
+    }),
+    fc.string({ unit: fc.constantFrom('A', 'b', '0', '+', '/', '=', ' ', 'é'), maxLength: 12 }),
+  );
+
+  it('decodes exactly what the documented grammar accepts, and nothing else', () => {
+    fc.assert(
+      fc.property(nearBase64, (text) => {
+        const want = reference(text);
+        const got = fromBase64(text);
+        expect(got === undefined).toBe(want === undefined);
+        if (want && got) expect(Array.from(got)).toEqual(Array.from(want));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
