@@ -47,6 +47,7 @@ export function specFor(model: ModelInfo | InstalledModel): ModelSpec {
     id: model.id,
     pooling: model.pooling,
     normalize: model.normalize,
+    sentenceOutput: model.sentenceOutput,
     quantized: model.quantized,
     remoteHost: 'remoteHost' in model ? model.remoteHost : undefined,
   };

@@ -10,6 +10,8 @@ export interface ModelInfo {
   dims: number;
   pooling: 'mean' | 'cls';
   normalize: boolean;
+  /** A graph output that already holds the pooled sentence vector: read it instead of pooling in JS (much faster). */
+  sentenceOutput?: string;
   /** Load onnx/model_quantized.onnx instead of onnx/model.onnx. */
   quantized: boolean;
   maxTokens: number;
@@ -33,6 +35,8 @@ const MODELS: ModelInfo[] = [
     dims: 512,
     pooling: 'mean',
     normalize: true,
+    // scripts/build-model.mjs also broadcasts it into last_hidden_state, so the plain pipeline gives the same vector.
+    sentenceOutput: 'sentence_embedding',
     quantized: false,
     // The TF graph itself drops tokens past position 127 (ClipToMaxLength), so truncating at 128 loses nothing.
     maxTokens: 128,

@@ -74,6 +74,20 @@ describe('USE-lite ONNX port vs TF.js reference (Node)', () => {
     expect(Math.min(...cosines)).toBeGreaterThanOrEqual(0.995);
   });
 
+  it('reading the sentence_embedding output gives what the standard pipeline pooling gives (any transformers.js user)', async () => {
+    expect(getModel(DEFAULT_MODEL_ID).sentenceOutput).toBe('sentence_embedding');
+    env.allowRemoteModels = false;
+    env.localModelPath = `${DEFAULT_MODELS_DIR}/`;
+    const plain = await pipeline('feature-extraction', DEFAULT_MODEL_ID, { quantized: false });
+    const texts = sentences.slice(0, 40);
+    const ours = await port.embed(texts);
+    const out = await plain(texts, { pooling: 'mean', normalize: true });
+    const data = out.data as Float32Array;
+    let maxAbs = 0;
+    texts.forEach((_, k) => ours[k].forEach((x, j) => (maxAbs = Math.max(maxAbs, Math.abs(x - data[k * 512 + j])))));
+    expect(maxAbs).toBeLessThan(1e-5);
+  });
+
   it('returns unit vectors, one per text, in order', async () => {
     const texts = ['first memory about retries', 'second one about caching', 'first memory about retries'];
     const v = await port.embed(texts);

@@ -8,6 +8,7 @@ import ortWasmSimd from 'onnxruntime-web/dist/ort-wasm-simd.wasm?url';
 import ortWasmThreaded from 'onnxruntime-web/dist/ort-wasm-threaded.wasm?url';
 import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
 import { generateText, type TextGenerator } from './generate';
+import { sentenceVectors } from './sentence-vectors';
 import type { GeneratorSpec, ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
 
 const HUB = env.remoteHost;
@@ -98,11 +99,9 @@ async function embed(spec: ModelSpec, texts: string[], batchSize: number, reques
   for (let start = 0; start < order.length; start += batchSize) {
     if (cancelled.has(requestId)) throw Object.assign(new Error('cancelled'), { cancelled: true });
     const slots = order.slice(start, start + batchSize);
-    const output = await extractor(slots.map((i) => texts[i]), { pooling: spec.pooling === 'none' ? 'none' : spec.pooling, normalize: spec.normalize } as never);
-    const [rows, dims] = output.dims.length === 3 ? [output.dims[0], output.dims[2]] : output.dims;
-    const data = output.data as Float32Array;
-    for (let r = 0; r < rows; r++) vectors[slots[r]] = data.slice(r * dims, (r + 1) * dims);
-    done += rows;
+    const batch = await sentenceVectors(extractor, slots.map((i) => texts[i]), spec);
+    batch.forEach((v, r) => (vectors[slots[r]] = v));
+    done += batch.length;
     post({ type: 'progress', requestId, phase: 'embed', done, total: texts.length });
     // Yield so a cancel message queued behind this batch is seen before the next one.
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -133,8 +132,8 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   try {
     if (request.type === 'load') {
       const extractor = await load(request.model, request.requestId);
-      const probe = await extractor(['dimension probe'], { pooling: request.model.pooling, normalize: request.model.normalize } as never);
-      post({ type: 'loaded', requestId: request.requestId, dims: probe.dims[probe.dims.length - 1] });
+      const [probe] = await sentenceVectors(extractor, ['dimension probe'], request.model);
+      post({ type: 'loaded', requestId: request.requestId, dims: probe.length });
     } else if (request.type === 'load-generator') {
       const generator = await loadGenerator(request.model, request.requestId);
       post({

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
 import type { EmbedProgress, Embedder } from '../../core/embedder';
+import { sentenceVectors } from './sentence-vectors';
 import { DEFAULT_MODEL_ID, FINGERPRINT_FILE, getModel, type ModelInfo } from '../../core/models';
 
 /** public/models of this checkout: src/adapters/embedding → project root. */
@@ -89,12 +90,7 @@ export async function createNodeEmbedder(options: NodeEmbedderOptions = {}): Pro
     },
   }) as Promise<FeatureExtractionPipeline>);
 
-  const run = async (texts: string[]): Promise<Float32Array[]> => {
-    const output = await extractor(texts, { pooling: info.pooling, normalize: info.normalize });
-    const dims = output.dims[output.dims.length - 1];
-    const data = output.data as Float32Array;
-    return texts.map((_, r) => data.slice(r * dims, (r + 1) * dims));
-  };
+  const run = (texts: string[]) => sentenceVectors(extractor, texts, info);
 
   const [probe] = await run(['dimension probe']);
   if (probe.length !== info.dims) {

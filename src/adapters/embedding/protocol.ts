@@ -4,6 +4,8 @@ export interface ModelSpec {
   id: string;
   pooling: 'mean' | 'cls' | 'none';
   normalize: boolean;
+  /** See ModelInfo.sentenceOutput. */
+  sentenceOutput?: string;
   quantized: boolean;
   /** Off unless the user explicitly starts a download. */
   allowRemote?: boolean;

@@ -1,0 +1,49 @@
+// One batch of texts → one vector per text, the same way in the browser worker and in Node (both hand in their
+// transformers.js pipeline; this file never loads transformers.js itself).
+//
+// A model whose graph already ends in the pooled, normalized sentence vector (the embedded USE-lite port) is read
+// from that output directly. Going through the pipeline's pooling instead means copying batch × tokens × dims floats
+// out of ONNX Runtime and mean-pooling them in JS, which measured as slow as running the model itself.
+import type { FeatureExtractionPipeline } from '@xenova/transformers';
+
+export interface PoolingSpec {
+  pooling: 'mean' | 'cls' | 'none';
+  normalize: boolean;
+  /** Graph output holding the finished sentence vector; when set, `pooling` is not applied. */
+  sentenceOutput?: string;
+}
+
+interface Tensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+export async function sentenceVectors(extractor: FeatureExtractionPipeline, texts: string[], spec: PoolingSpec): Promise<Float32Array[]> {
+  let output: Tensor;
+  if (spec.sentenceOutput) {
+    // What the pipeline itself does before pooling: pad to the longest text, truncate at the model's limit.
+    const inputs = extractor.tokenizer(texts, { padding: true, truncation: true });
+    const outputs = (await extractor.model(inputs)) as Record<string, Tensor | undefined>;
+    const found = outputs[spec.sentenceOutput];
+    if (!found) throw new Error(`the model has no output "${spec.sentenceOutput}" (it has ${Object.keys(outputs).join(', ')})`);
+    output = found;
+  } else {
+    output = (await extractor(texts, { pooling: spec.pooling, normalize: spec.normalize } as never)) as unknown as Tensor;
+  }
+  const [rows, dims] = output.dims.length === 3 ? [output.dims[0], output.dims[2]] : output.dims;
+  const vectors: Float32Array[] = [];
+  for (let r = 0; r < rows; r++) {
+    const v = output.data.slice(r * dims, (r + 1) * dims);
+    if (spec.sentenceOutput && spec.normalize) normalizeInPlace(v);
+    vectors.push(v);
+  }
+  return vectors;
+}
+
+function normalizeInPlace(v: Float32Array): void {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  if (sum === 0) return;
+  const inv = 1 / Math.sqrt(sum);
+  for (let i = 0; i < v.length; i++) v[i] *= inv;
+}
