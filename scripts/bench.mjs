@@ -4,7 +4,7 @@
 // (the same index code in bench.html, IndexedDB load/import/export, the embedding worker, cold start
 // of the real built app), printed as one table and written to reports/bench.json.
 //
-//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only index.load,import] [--out reports/bench.json]
+//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only query.top3,index.load,import,embed,coldstart] [--out reports/bench.json]
 //
 // --quick: small sizes and few repetitions (< 3 min; CI runs it so the bench cannot rot). Ratios are
 // computed within one run, so a noisy shared machine still gives honest comparisons. Exits non-zero
@@ -24,7 +24,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outAt = args.indexOf('--out');
 const onlyAt = args.indexOf('--only');
-// Browser steps to run while working on one of them (the full table needs all).
+// Steps to run while working on one of them, in both runtimes (the full table needs all).
 const only = onlyAt >= 0 ? args[onlyAt + 1].split(',') : undefined;
 const out = resolve(root, outAt >= 0 ? args[outAt + 1] : 'reports/bench.json');
 const started = performance.now();
@@ -39,7 +39,7 @@ const meta = {
   memory_gb: Math.round(totalmem() / 2 ** 30),
 };
 
-if (!args.includes('--skip-node')) {
+if (!args.includes('--skip-node') && (!only || only.includes('query.top3'))) {
   log('node: index scans');
   rows.push(...(await runIndexBench({ quick, log: (l) => log(l) })));
 }

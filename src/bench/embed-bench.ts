@@ -3,6 +3,7 @@
 // scripts/bench/embed.mjs interleaves it with the Node engines, batch by batch.
 import type { ModelSpec, WorkerRequest, WorkerResponse } from '../adapters/embedding/protocol';
 import { DEFAULT_MODEL_ID, getModel } from '../core/models';
+import { specFor } from '../adapters/model-library';
 import { benchSentences } from './sentences';
 
 let worker: Worker | undefined;
@@ -36,7 +37,8 @@ let loadedSpec: ModelSpec | undefined;
  */
 export async function embedLoad(modelId = DEFAULT_MODEL_ID): Promise<{ model: string; dims: number; loadMs: number }> {
   const info = getModel(modelId);
-  const spec: ModelSpec = { id: info.id, pooling: info.pooling, normalize: info.normalize, quantized: info.quantized };
+  // The spec the app itself sends (sentence output, quantized, …).
+  const spec = specFor(info);
   const t0 = performance.now();
   const loaded = await call({ type: 'load', model: spec });
   const loadMs = performance.now() - t0;
