@@ -157,8 +157,10 @@ function unpack({ lengths, data }: VectorRecord): (Float32Array | undefined)[] {
   });
 }
 
+/** Attaches the vector to a freshly parsed row (ours alone, so no copy: 100k spreads cost ~0.2 s on load). */
 function join(row: PageRow, vector: Float32Array | undefined): StoredMemory {
-  return row.embedding && vector ? { ...row, embedding: { ...row.embedding, vector } } : (row as StoredMemory);
+  if (row.embedding && vector) (row.embedding as Embedding).vector = vector;
+  return row as StoredMemory;
 }
 
 /** Packs memories into full pages starting at key `first` (initial load, migration, replaceAll). */
