@@ -153,7 +153,7 @@ export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEn
     const page = await openBench(context, url, log);
     info = await page.evaluate(() => window.bench.info());
     version = (await page.evaluate(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? '';
-    log(`chromium ${version}: crossOriginIsolated=${info.crossOriginIsolated} timer=${(info.timerResolutionMs * 1000).toFixed(0)} µs wasmSimd=${info.wasmSimd}`);
+    log(`chromium ${version}: crossOriginIsolated=${info.crossOriginIsolated} timer=${(info.timerResolutionMs * 1000).toFixed(0)} µs wasmSimd=${info.wasmSimd} relaxedSimd=${info.wasmRelaxedSimd}`);
 
     const step = async (label, fn) => {
       if (only && !only.includes(label)) return;

@@ -3,13 +3,18 @@
 // (bench.html), so the two runtimes are compared on identical work.
 import { FlatIndex } from '../adapters/index/flat';
 import { createIndex } from '../adapters/index/choose';
+import { Int8Index } from '../adapters/index/int8';
+import { wasmRelaxedSimdSupported } from '../adapters/index/wasm-kernels';
 import type { VectorIndex } from '../adapters/index/types';
 import { syntheticSet, type Shape } from '../../scripts/bench/synthetic';
 import { recallAt, round, summarize, type BenchRow } from './stats';
 
-/** `flat-js` is the plain-JS scan: the exact ground truth and the fallback without wasm SIMD. */
-export type BenchIndexKind = 'flat-js' | 'flat' | 'int8' | 'voy';
-export const BENCH_INDEX_KINDS: BenchIndexKind[] = ['flat-js', 'flat', 'int8', 'voy'];
+/**
+ * `flat-js` is the plain-JS scan: the exact ground truth and the fallback without wasm SIMD. `int8-plain` is the
+ * int8 index on plain SIMD where the runtime also has relaxed SIMD (which `int8` then uses), to show what it adds.
+ */
+export type BenchIndexKind = 'flat-js' | 'flat' | 'int8' | 'int8-plain' | 'voy';
+export const BENCH_INDEX_KINDS: BenchIndexKind[] = ['flat-js', 'flat', 'int8', 'int8-plain', 'voy'];
 
 export interface IndexBenchOptions {
   runtime: 'node' | 'chromium';
@@ -31,7 +36,9 @@ type AnyIndex = VectorIndex & { bytes?: number; serialize?: () => string; voy?: 
 
 async function makeIndex(kind: BenchIndexKind, dims: number): Promise<AnyIndex> {
   // The app's own factory for everything but the forced-JS scan, so kernels are precompiled as in the app.
-  return kind === 'flat-js' ? new FlatIndex(dims, { simd: false }) : ((await createIndex(kind, dims)) as AnyIndex);
+  if (kind === 'flat-js') return new FlatIndex(dims, { simd: false });
+  if (kind === 'int8-plain') return new Int8Index(dims, { relaxed: false });
+  return (await createIndex(kind, dims)) as AnyIndex;
 }
 
 function timeQueries(index: AnyIndex, queries: Float32Array[], count: number, warmup: number) {
@@ -50,7 +57,7 @@ function timeQueries(index: AnyIndex, queries: Float32Array[], count: number, wa
 
 export async function benchIndexes(opts: IndexBenchOptions): Promise<BenchRow[]> {
   const { runtime, n, dims, shape = 'clustered', queries = 200, warmup = 20, seed = 42, log = () => {} } = opts;
-  const kinds = opts.kinds ?? BENCH_INDEX_KINDS;
+  const kinds = (opts.kinds ?? BENCH_INDEX_KINDS).filter((k) => k !== 'int8-plain' || wasmRelaxedSimdSupported());
   const set = syntheticSet({ n, dims, queries, seed, shape });
   const items = set.vectors.map((vector, i) => ({ id: `m${i}`, vector }));
   const rows: BenchRow[] = [];

@@ -6,13 +6,14 @@ import { benchImportExport, deleteDb, fillStore, timeLoad } from './store-bench'
 import { embedLoad, embedRun } from './embed-bench';
 import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
-import { wasmSimdSupported } from '../adapters/index/wasm-kernels';
+import { wasmRelaxedSimdSupported, wasmSimdSupported } from '../adapters/index/wasm-kernels';
 
 const api = {
   info: () => ({
     crossOriginIsolated: globalThis.crossOriginIsolated === true,
     timerResolutionMs: timerResolutionMs(),
     wasmSimd: wasmSimdSupported(),
+    wasmRelaxedSimd: wasmRelaxedSimdSupported(),
     userAgent: navigator.userAgent,
   }),
   indexes: (opts: Omit<IndexBenchOptions, 'runtime' | 'log'>) => benchIndexes({ ...opts, runtime: 'chromium', log: (l) => console.log(l) }),

@@ -15,6 +15,7 @@ const makers: [string, () => Promise<VectorIndex>][] = [
   ['flat (plain JS)', async () => new FlatIndex(DIMS, { simd: false })],
   ['int8', async () => new Int8Index(DIMS)],
   ['int8 (plain JS)', async () => new Int8Index(DIMS, { simd: false })],
+  ['int8 (plain SIMD, no relaxed)', async () => new Int8Index(DIMS, { relaxed: false })],
   ['voy', () => createVoyIndex(DIMS)],
 ];
 

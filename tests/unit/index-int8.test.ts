@@ -5,6 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { FlatIndex } from '../../src/adapters/index/flat';
 import { Int8Index } from '../../src/adapters/index/int8';
 import { syntheticSet, type Shape } from '../../scripts/bench/synthetic';
+import { scanKernel, WasmArena, wasmRelaxedSimdSupported } from '../../src/adapters/index/wasm-kernels';
 
 function recallAt3(exact: FlatIndex, approx: Int8Index, queries: Float32Array[]): number {
   let hit = 0;
@@ -16,22 +17,32 @@ function recallAt3(exact: FlatIndex, approx: Int8Index, queries: Float32Array[])
 }
 
 describe('Int8Index recall against the exact scan', () => {
+  it('runs the relaxed-SIMD kernel here (as browsers do), so the cases below test it', () => {
+    expect(wasmRelaxedSimdSupported()).toBe(true);
+    expect(new Int8Index(64).relaxed).toBe(true);
+    expect(new Int8Index(64, { relaxed: false }).relaxed).toBe(false);
+  });
+
   const cases: [Shape, number][] = [
     ['clustered', 384],
     ['clustered', 512],
     ['anisotropic', 384],
     ['anisotropic', 512],
+    ['uniform', 384],
   ];
   for (const [shape, dims] of cases) {
-    it(`recall@3 ≥ 0.99 on ${shape} ${dims}-d vectors`, () => {
-      const { vectors, queries } = syntheticSet({ n: 4000, dims, queries: 100, shape, seed: 5 });
-      const items = vectors.map((vector, i) => ({ id: `m${i}`, vector }));
-      const exact = new FlatIndex(dims);
-      const approx = new Int8Index(dims);
-      exact.build(items);
-      approx.build(items);
-      expect(recallAt3(exact, approx, queries)).toBeGreaterThanOrEqual(0.99);
-    });
+    for (const relaxed of [true, false]) {
+      it(`recall@3 ≥ 0.99 on ${shape} ${dims}-d vectors (${relaxed ? 'relaxed' : 'plain'} SIMD kernel)`, () => {
+        const { vectors, queries } = syntheticSet({ n: 4000, dims, queries: 100, shape, seed: 5 });
+        const items = vectors.map((vector, i) => ({ id: `m${i}`, vector }));
+        const exact = new FlatIndex(dims);
+        const approx = new Int8Index(dims, { relaxed });
+        exact.build(items);
+        approx.build(items);
+        expect(approx.relaxed).toBe(relaxed);
+        expect(recallAt3(exact, approx, queries)).toBeGreaterThanOrEqual(0.99);
+      });
+    }
   }
 
   it('keeps recall when vectors arrive in small batches after an unrepresentative first build', () => {
@@ -64,4 +75,29 @@ describe('Int8Index recall against the exact scan', () => {
       for (const c of approx.search(q, 3)) expect(c.score).toBeCloseTo(e.get(c.id)!, 5);
     }
   });
+});
+
+describe('int8 scan kernels compute exact integer dot products', () => {
+  // Recall above would also pass with a kernel that is merely "close"; this pins the arithmetic itself, including
+  // the extreme codes (±127 rows for the plain kernel, 1..127 rows with a signed int8 query for the relaxed one).
+  const rows = 7;
+  const padded = 48;
+  const rand = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
+  for (const kind of ['i8', 'i8r'] as const) {
+    it(`${kind}: every row's score equals the dot product computed in JS`, () => {
+      const kernel = scanKernel(kind, padded);
+      const arena = new WasmArena(kernel, padded, padded * 2);
+      arena.ensure(rows);
+      const codes = new Int8Array(arena.buffer, 0, rows * padded);
+      for (let i = 0; i < codes.length; i++) codes[i] = kind === 'i8r' ? (i % 5 === 0 ? 127 : rand(1, 127)) : i % 5 === 0 ? -127 : rand(-127, 127);
+      const query = kind === 'i8r' ? new Int8Array(arena.buffer, arena.queryPtr, padded) : new Int16Array(arena.buffer, arena.queryPtr, padded);
+      for (let i = 0; i < padded; i++) query[i] = kind === 'i8r' ? (i % 3 === 0 ? -127 : rand(-127, 127)) : rand(-16383, 16383);
+      const scores = new Int32Array(arena.buffer, arena.scan(rows), rows);
+      for (let r = 0; r < rows; r++) {
+        let want = 0;
+        for (let i = 0; i < padded; i++) want += codes[r * padded + i] * query[i];
+        expect(scores[r]).toBe(want);
+      }
+    });
+  }
 });

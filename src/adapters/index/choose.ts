@@ -20,7 +20,7 @@
 import type { VectorIndex } from './types';
 import { FlatIndex } from './flat';
 import { Int8Index } from './int8';
-import { precompileKernel, wasmSimdSupported } from './wasm-kernels';
+import { precompileKernel, wasmRelaxedSimdSupported, wasmSimdSupported } from './wasm-kernels';
 import { IndexInputError } from './slots';
 
 export type IndexKind = 'auto' | 'flat' | 'int8' | 'voy';
@@ -46,7 +46,7 @@ export async function createIndex(kind: IndexKind, dims: number, size = 0): Prom
       await precompileKernel('f32', (dims + 3) & ~3);
       return new FlatIndex(dims);
     case 'int8':
-      await precompileKernel('i8', (dims + 15) & ~15);
+      await precompileKernel(wasmRelaxedSimdSupported() ? 'i8r' : 'i8', (dims + 15) & ~15);
       return new Int8Index(dims);
     case 'voy':
       // Loaded on demand so Voy's glue and wasm stay out of the initial bundle.

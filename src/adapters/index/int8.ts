@@ -14,6 +14,8 @@ import { checkDims, checkItems, checkVector, normalized, VectorSlots } from './s
 import { tryScanKernel, WasmArena } from './wasm-kernels';
 
 export interface Int8Options extends ScanOptions {
+  /** Use the relaxed-SIMD kernel where the runtime has it (default true). */
+  relaxed?: boolean;
   /** Candidates re-scored exactly = max(k * oversample, minCandidates). */
   oversample?: number;
   minCandidates?: number;
@@ -33,6 +35,10 @@ export class Int8Index implements VectorIndex {
   /** Set when ranges widened after rows were coded; re-coded before the next search. */
   private stale = false;
   private readonly qmax: number;
+  /** Code range ±levels, stored with `offset` added (the relaxed kernel wants rows in 1..127). */
+  private readonly levels: number;
+  private readonly offset: number;
+  readonly relaxed: boolean;
   private readonly oversample: number;
   private readonly minCandidates: number;
   private jsQuery?: Int32Array;
@@ -46,12 +52,18 @@ export class Int8Index implements VectorIndex {
     this.padded = (dims + 15) & ~15;
     this.oversample = options.oversample ?? 16;
     this.minCandidates = options.minCandidates ?? 32;
-    // |code| <= 127 per row, |query code| <= qmax: keep the whole int32 sum from overflowing.
-    this.qmax = Math.min(16383, Math.floor(0x7fffffff / (this.padded * 127)));
     this.maxAbs = new Float32Array(dims);
     this.scale = new Float32Array(dims);
-    const kernel = options.simd === false ? undefined : tryScanKernel('i8', this.padded);
+    const relaxed = options.simd === false || options.relaxed === false ? undefined : tryScanKernel('i8r', this.padded);
+    const kernel = relaxed ?? (options.simd === false ? undefined : tryScanKernel('i8', this.padded));
     if (kernel) this.arena = new WasmArena(kernel, this.padded, this.padded * 2);
+    this.relaxed = relaxed !== undefined;
+    // Relaxed: rows coded in ±63 (+64 → 1..127) and an int8 query; the exact re-scoring makes up for the coarser
+    // codes (recall is measured by the tests and the bench). Otherwise ±127 rows and a 14-bit query, kept small
+    // enough that the whole int32 sum cannot overflow.
+    this.levels = this.relaxed ? 63 : 127;
+    this.offset = this.relaxed ? 64 : 0;
+    this.qmax = this.relaxed ? 127 : Math.min(16383, Math.floor(0x7fffffff / (this.padded * 127)));
     this.slots = new VectorSlots(dims);
     this.codes = this.allocCodes(16, 0);
   }
@@ -103,20 +115,20 @@ export class Int8Index implements VectorIndex {
         }
       }
     }
-    if (changed) for (let i = 0; i < dims; i++) this.scale[i] = maxAbs[i] > 0 ? 127 / maxAbs[i] : 0;
+    if (changed) for (let i = 0; i < dims; i++) this.scale[i] = maxAbs[i] > 0 ? this.levels / maxAbs[i] : 0;
     return changed;
   }
 
   /** Codes rows [from, to). Rounds like Math.round, which is 4× slower here than the integer trick. */
   private encode(from: number, to = from + 1): void {
-    const { dims, scale, padded, codes } = this;
+    const { dims, scale, padded, codes, levels, offset } = this;
     const row = this.slots.data;
     for (let slot = from; slot < to; slot++) {
       const base = slot * dims;
       const out = slot * padded;
       for (let i = 0; i < dims; i++) {
         const c = ((row[base + i] * scale[i] + 128.5) | 0) - 128;
-        codes[out + i] = c > 127 ? 127 : c < -127 ? -127 : c;
+        codes[out + i] = (c > levels ? levels : c < -levels ? -levels : c) + offset;
       }
     }
   }
@@ -142,7 +154,7 @@ export class Int8Index implements VectorIndex {
         if (a > maxAbs[i]) maxAbs[i] = a;
       }
     }
-    for (let i = 0; i < dims; i++) this.scale[i] = maxAbs[i] > 0 ? 127 / maxAbs[i] : 0;
+    for (let i = 0; i < dims; i++) this.scale[i] = maxAbs[i] > 0 ? this.levels / maxAbs[i] : 0;
     this.recodeAll();
   }
 
@@ -186,7 +198,7 @@ export class Int8Index implements VectorIndex {
     let scores: Int32Array;
     if (this.arena) {
       const arena = this.arena;
-      const qc = new Int16Array(arena.buffer, arena.queryPtr, padded);
+      const qc = this.relaxed ? new Int8Array(arena.buffer, arena.queryPtr, padded) : new Int16Array(arena.buffer, arena.queryPtr, padded);
       for (let i = 0; i < dims; i++) qc[i] = Math.round(q[i] * maxAbs[i] * t);
       qc.fill(0, dims);
       scores = new Int32Array(arena.buffer, arena.scan(n), n);

@@ -114,7 +114,7 @@ function rowLoop(rowBytes: number, store: 'i32' | 'f32', body: (c: Code) => void
   c.op(0x0b, 0x0b, 0x0b); // end loop, end block, end func
   const locals = vec([
     [1, I32],
-    [2, V128],
+    [4, V128],
   ]);
   const fn = locals.concat(c.bytes);
   const out: number[] = [];
@@ -143,6 +143,35 @@ function dotI8Body(paddedDims: number): (c: Code) => void {
   };
 }
 
+/**
+ * Relaxed SIMD: u7 rows (codes offset into 1..127) · int8 query → i32 per row, 16 products per
+ * i32x4.relaxed_dot_i8x16_i7x16_add_s (one pmaddubsw-based sequence on x86, sdot on ARM) instead of two
+ * widenings and two i16 dot products. The second operand is kept within 0..127, where the instruction is
+ * deterministic on every platform. The offset adds 64·Σquery to every row alike, so the ranking is unchanged.
+ * Four accumulators hide the dot-add latency.
+ */
+function dotI8RelaxedBody(paddedDims: number): (c: Code) => void {
+  const P = 0;
+  const Q = 2;
+  const ACC = [5, 6, 7, 8];
+  return (c) => {
+    const blocks = paddedDims / 16;
+    for (let b = 0; b < blocks; b++) {
+      const acc = ACC[b % 4];
+      c.get(Q).load(b * 16).get(P).load(b * 16);
+      // Each accumulator starts from the dot product alone: V8 in Node 20 doubles the result of the dot-add
+      // when its addend is a zero constant (found by the kernel test).
+      if (b < 4) c.simd(0x112).simd(0x7e); // i16x8.relaxed_dot_i8x16_i7x16_s, i32x4.extadd_pairwise_i16x8_s
+      else c.get(acc).simd(0x113); // i32x4.relaxed_dot_i8x16_i7x16_add_s
+      c.set(acc);
+    }
+    const used = Math.min(4, blocks);
+    for (let a = 1; a < used; a++) c.get(ACC[0]).get(ACC[a]).simd(0xae).set(ACC[0]); // i32x4.add
+    c.get(ACC[0]).simd(0x1b, 0).get(ACC[0]).simd(0x1b, 1).op(0x6a);
+    c.get(ACC[0]).simd(0x1b, 2).op(0x6a).get(ACC[0]).simd(0x1b, 3).op(0x6a);
+  };
+}
+
 /** f32 rows (padded to 4) · f32 query → f32 per row; two accumulators hide add latency. */
 function dotF32Body(paddedDims: number): (c: Code) => void {
   const P = 0;
@@ -163,13 +192,21 @@ function dotF32Body(paddedDims: number): (c: Code) => void {
   };
 }
 
-function moduleBytes(kind: 'i8' | 'f32', paddedDims: number): Uint8Array {
+/** i8: int8 rows · int16 query (plain SIMD). i8r: the relaxed-SIMD variant (rows coded 1..127, int8 query). */
+export type KernelKind = 'i8' | 'i8r' | 'f32';
+
+function moduleBytes(kind: KernelKind, paddedDims: number): Uint8Array {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   section(1, vec([[0x60, 4, I32, I32, I32, I32, 0]]), out); // (i32 i32 i32 i32) -> ()
   section(3, vec([[0]]), out);
   section(5, vec([[0x00, 0x01]]), out); // memory min 1 page, no max
   section(7, vec([name('memory').concat([0x02, 0]), name('scan').concat([0x00, 0])]), out);
-  const body = kind === 'i8' ? rowLoop(paddedDims, 'i32', dotI8Body(paddedDims)) : rowLoop(paddedDims * 4, 'f32', dotF32Body(paddedDims));
+  const body =
+    kind === 'i8'
+      ? rowLoop(paddedDims, 'i32', dotI8Body(paddedDims))
+      : kind === 'i8r'
+        ? rowLoop(paddedDims, 'i32', dotI8RelaxedBody(paddedDims))
+        : rowLoop(paddedDims * 4, 'f32', dotF32Body(paddedDims));
   section(10, vec([body]), out);
   return new Uint8Array(out);
 }
@@ -193,10 +230,24 @@ export function wasmSimdSupported(): boolean {
   return simdSupport;
 }
 
+let relaxedSupport: boolean | undefined;
+
+/** Relaxed SIMD: Chromium since 114, Firefox since 120; Node 20 only with --experimental-wasm-relaxed-simd. */
+export function wasmRelaxedSimdSupported(): boolean {
+  if (relaxedSupport === undefined) {
+    try {
+      relaxedSupport = wasmSimdSupported() && WebAssembly.validate(moduleBytes('i8r', 16) as BufferSource);
+    } catch {
+      relaxedSupport = false;
+    }
+  }
+  return relaxedSupport;
+}
+
 const compiled = new Map<string, WebAssembly.Module>();
 
 /** A fresh instance (own memory) of the scan kernel for this element type and padded width. */
-export function scanKernel(kind: 'i8' | 'f32', paddedDims: number): ScanKernel {
+export function scanKernel(kind: KernelKind, paddedDims: number): ScanKernel {
   const key = `${kind}:${paddedDims}`;
   let mod = compiled.get(key);
   if (!mod) {
@@ -208,7 +259,7 @@ export function scanKernel(kind: 'i8' | 'f32', paddedDims: number): ScanKernel {
   return { memory: exports.memory, scan: exports.scan };
 }
 
-export function kernelBytes(kind: 'i8' | 'f32', paddedDims: number): number {
+export function kernelBytes(kind: KernelKind, paddedDims: number): number {
   return moduleBytes(kind, paddedDims).length;
 }
 
@@ -256,15 +307,15 @@ export class WasmArena {
 }
 
 /** Precompiles asynchronously, so large modules never hit the main thread's synchronous-compile limit. */
-export async function precompileKernel(kind: 'i8' | 'f32', paddedDims: number): Promise<void> {
+export async function precompileKernel(kind: KernelKind, paddedDims: number): Promise<void> {
   const key = `${kind}:${paddedDims}`;
-  if (compiled.has(key) || !wasmSimdSupported()) return;
+  if (compiled.has(key) || !wasmSimdSupported() || (kind === 'i8r' && !wasmRelaxedSimdSupported())) return;
   compiled.set(key, await WebAssembly.compile(moduleBytes(kind, paddedDims) as BufferSource));
 }
 
 /** The kernel, or undefined when this runtime has no wasm SIMD (or refuses to compile it here). */
-export function tryScanKernel(kind: 'i8' | 'f32', paddedDims: number): ScanKernel | undefined {
-  if (!wasmSimdSupported()) return undefined;
+export function tryScanKernel(kind: KernelKind, paddedDims: number): ScanKernel | undefined {
+  if (!wasmSimdSupported() || (kind === 'i8r' && !wasmRelaxedSimdSupported())) return undefined;
   try {
     return scanKernel(kind, paddedDims);
   } catch {
