@@ -33,7 +33,8 @@ describe('index measurement (shared by Node and Chromium)', () => {
     }
     expect(query.find((r) => r.index === 'flat')!.recall_at_3).toBe(1);
     expect(query.find((r) => r.index === 'int8')!.recall_at_3).toBeGreaterThanOrEqual(0.99);
-    expect(rows.filter((r) => r.name === 'index.load' && r.via === 'build')).toHaveLength(4);
+    expect(query.find((r) => r.index === 'int8-plain')!.recall_at_3).toBeGreaterThanOrEqual(0.99);
+    expect(rows.filter((r) => r.name === 'index.load' && r.via === 'build')).toHaveLength(5);
   });
 });
 
