@@ -314,13 +314,11 @@ export class MemoryStore {
     this.directory = undefined;
     const pages = paginate(memories, 0);
     await Promise.all([tx.objectStore('pages').clear(), tx.objectStore('vectors').clear(), tx.objectStore('indexSnapshots').clear()]);
-    for (const [key, page, vectors] of pages) {
-      void tx.objectStore('pages').add(page, key);
-      void tx.objectStore('vectors').add(vectors, key);
-    }
-    void tx.objectStore('meta').put(settings, 'settings');
-    const revision = await this.bump(tx);
-    await tx.done;
+    const writes: Promise<unknown>[] = [tx.objectStore('meta').put(settings, 'settings')];
+    for (const [key, page, vectors] of pages) writes.push(tx.objectStore('pages').add(page, key), tx.objectStore('vectors').add(vectors, key));
+    // A failed write aborts the transaction (the old pool stays); awaiting all of them at once observes every one.
+    const revision = this.bump(tx);
+    await Promise.all([...writes, revision, tx.done]);
     return revision;
   }
 
@@ -393,17 +391,18 @@ export class MemoryStore {
           dir.pageOf.set(m.id, key);
         }
       }
+      // Issued together, awaited together: a failing write (quota) rejects here and aborts the batch.
+      const writes: Promise<unknown>[] = [];
       for (const [key, p] of edited) {
         if (p.ids.length === 0) {
-          void tx.objectStore('pages').delete(key);
-          void tx.objectStore('vectors').delete(key);
+          writes.push(tx.objectStore('pages').delete(key), tx.objectStore('vectors').delete(key));
         } else {
           const [rows, vectors] = p.encode();
-          void tx.objectStore('pages').put(rows, key);
-          void tx.objectStore('vectors').put(vectors, key);
+          writes.push(tx.objectStore('pages').put(rows, key), tx.objectStore('vectors').put(vectors, key));
         }
         dir.lastPage = Math.max(dir.lastPage, key);
       }
+      await Promise.all(writes);
       const revision = await this.bump(tx);
       await tx.done;
       this.directory = { ...dir, revision };
