@@ -2,6 +2,7 @@
 // Memory Transfer Learning (trajectory → workflow → summary → insight, concrete → abstract).
 // Pure and isomorphic: used by the app, the CLI and the tests alike.
 import { z } from 'zod';
+import { sha256, toHex } from './sha256';
 
 export const LEVELS = ['trajectory', 'workflow', 'summary', 'insight'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -181,11 +182,12 @@ export function keyText(memory: Pick<Memory, 'title' | 'description' | 'content'
   }
 }
 
-/** Stable hash of what a memory *says* (not its id or time), for exact-duplicate detection. */
+const utf8 = new TextEncoder();
+
+/** Stable hash of what a memory *says* (not its id or time), for exact-duplicate detection: sha256 hex. */
 export async function contentHash(memory: Pick<Memory, 'level' | 'title' | 'description' | 'content'>): Promise<string> {
   const canonical = JSON.stringify([memory.level, memory.title.trim(), memory.description.trim(), memory.content.trim()]);
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonical));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(sha256(utf8.encode(canonical)));
 }
 
 export interface MemoryFilter {

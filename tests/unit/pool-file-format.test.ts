@@ -56,6 +56,24 @@ describe('export → import round trip', () => {
     expect(read.entries.map((e) => strip(e.memory))).toEqual(memories.map(strip));
   });
 
+  it('reads the same from a stream of tiny chunks that split lines and multi-byte characters (checksum included)', async () => {
+    const memories = await embedded(
+      SAMPLE.map((m, i) => ({ ...m, title: `${m.title} — ünïcödé ✓ 🧪 #${i}` })),
+      embedder,
+    );
+    const bytes = new TextEncoder().encode(await text(memories));
+    for (const size of [1, 2, 3, 5, 7, 64]) {
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let o = 0; o < bytes.length; o += size) controller.enqueue(bytes.slice(o, o + size));
+          controller.close();
+        },
+      });
+      const read = await readPoolFile(stream);
+      expect(read.entries.map((e) => strip(e.memory))).toEqual(memories.map(strip));
+    }
+  });
+
   it('exports insights only by default, and can leave vectors out', async () => {
     const memories = await embedded(SAMPLE, embedder);
     const { header, lines } = await encodePoolFile(memories, { ...exportOptions(embedder), levels: undefined, vectors: 'none' });

@@ -2,21 +2,17 @@
 // from a CRLF editor is not part of the line). WebCrypto has no incremental digest, so the bytes are kept until the
 // end; the size cap bounds that.
 
-export async function sha256Hex(chunks: Uint8Array[]): Promise<string> {
+/** sha256 hex over `line + "\n"` for every line, given each line's UTF-8 bytes. */
+export async function sha256OfLines(lines: Uint8Array[]): Promise<string> {
   let total = 0;
-  for (const c of chunks) total += c.length;
+  for (const l of lines) total += l.length + 1;
   const all = new Uint8Array(total);
   let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
+  for (const l of lines) {
+    all.set(l, o);
+    o += l.length;
+    all[o++] = 0x0a;
   }
   const digest = await globalThis.crypto.subtle.digest('SHA-256', all);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-const encoder = new TextEncoder();
-
-export function lineBytes(line: string): Uint8Array {
-  return encoder.encode(line + '\n');
 }

@@ -93,6 +93,8 @@ export interface Line {
   /** 1-based. */
   number: number;
   text: string;
+  /** The line's UTF-8 bytes as read (no "\r\n"), so a checksum needs no second encoding of the text. */
+  bytes: Uint8Array;
   /** False only for a last line without a trailing newline. */
   terminated: boolean;
 }
@@ -116,6 +118,7 @@ export async function* readLines(
   const reader = text.getReader();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
+  let pendingBytes: Uint8Array[] = [];
   let lineNo = 0;
   try {
     for (;;) {
@@ -133,16 +136,25 @@ export async function* readLines(
       } catch {
         throw new PoolFileError('encoding', `line ${lineNo + 1}: the file is not valid UTF-8 text`, lineNo + 1);
       }
+      // A 0x0A byte is always a "\n" in UTF-8 (never part of another character), so the k-th newline of the decoded
+      // text is the k-th 0x0A of the chunk, and each line's bytes are cut from the chunk as they arrived.
+      const raw = chunk.value;
       let start = 0;
+      let byteStart = 0;
       for (let nl = decoded.indexOf('\n'); nl !== -1; nl = decoded.indexOf('\n', start)) {
+        const byteNl = raw.indexOf(0x0a, byteStart);
         const piece = pending + decoded.slice(start, nl);
+        const bytes = joinBytes(pendingBytes, raw.subarray(byteStart, byteNl));
         pending = '';
+        pendingBytes = [];
         start = nl + 1;
+        byteStart = byteNl + 1;
         lineNo++;
         if (piece.length > limits.maxLineChars) throw lineTooLong(lineNo, limits);
-        yield { number: lineNo, text: stripCr(piece), terminated: true };
+        yield { number: lineNo, text: stripCr(piece), bytes: stripCrBytes(bytes), terminated: true };
       }
       pending += decoded.slice(start);
+      if (byteStart < raw.length) pendingBytes.push(raw.slice(byteStart));
       if (pending.length > limits.maxLineChars) throw lineTooLong(lineNo + 1, limits);
     }
     try {
@@ -150,7 +162,7 @@ export async function* readLines(
     } catch {
       throw new PoolFileError('truncated', `truncated file: it ends in the middle of a character on line ${lineNo + 1}`, lineNo + 1);
     }
-    if (pending.length > 0) yield { number: lineNo + 1, text: stripCr(pending), terminated: false };
+    if (pending.length > 0) yield { number: lineNo + 1, text: stripCr(pending), bytes: stripCrBytes(joinBytes(pendingBytes)), terminated: false };
   } finally {
     reader.cancel().catch(() => undefined);
   }
@@ -158,6 +170,25 @@ export async function* readLines(
 
 function stripCr(s: string): string {
   return s.endsWith('\r') ? s.slice(0, -1) : s;
+}
+
+function stripCrBytes(b: Uint8Array): Uint8Array {
+  return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, b.length - 1) : b;
+}
+
+/** Copies (stream chunks may be reused by their source once read): parts carried over, then this chunk's piece. */
+function joinBytes(parts: Uint8Array[], last?: Uint8Array): Uint8Array {
+  if (parts.length === 0 && last) return last.slice();
+  const all = last ? [...parts, last] : parts;
+  let n = 0;
+  for (const p of all) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of all) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 function lineTooLong(line: number, limits: LineLimits): PoolFileError {

@@ -1,7 +1,7 @@
 // Import, step 1: read and validate a whole pool file into memory. Nothing here writes anywhere; a caller gets either
 // the complete, validated contents or a PoolFileError naming the line and field — never a partial result.
 import { contentHash, createMemory, MemoryValidationError, type Memory } from '../memory';
-import { lineBytes, sha256Hex } from './checksum';
+import { sha256OfLines } from './checksum';
 import { lineError, PoolFileError } from './errors';
 import { scanMemory, type InjectionFlag } from './injection';
 import { formatBytes, readLines, type PoolSource, type ReadProgress } from './lines';
@@ -108,7 +108,7 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
     }
     ids.set(entry.memory.id, line.number);
     if (entry.memory.embedding) vectors++;
-    hashed.push(lineBytes(line.text));
+    hashed.push(line.bytes);
     entries.push(entry);
     if (entries.length % 500 === 0) progress();
   }
@@ -128,7 +128,7 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
     }
   }
   if (header.checksum !== undefined) {
-    const actual = await sha256Hex(hashed);
+    const actual = await sha256OfLines(hashed);
     if (actual !== header.checksum) {
       throw new PoolFileError(
         'checksum',

@@ -2,10 +2,12 @@
 // checksum of the records, so records are encoded first; each is a separate string, so a big pool is never one
 // giant string and a Blob can be built from the parts.
 import { LEVELS, matchesFilter, type KeyMode, type Level, type Memory, type MemoryFilter } from '../memory';
-import { sha256Hex, lineBytes } from './checksum';
+import { sha256OfLines } from './checksum';
 import { gzipStream } from './gzip';
 import { POOL_FORMAT, POOL_VERSION, type PoolFileHeader, type PoolRecord } from './schema';
 import { encodeVector, type VectorEncoding } from './vector-codec';
+
+const utf8 = new TextEncoder();
 
 export interface ExportOptions {
   /** The pool's embedding model: only vectors made with it are written. */
@@ -78,7 +80,7 @@ export async function encodePoolFile(memories: Memory[], options: ExportOptions)
     keyMode: options.keyMode,
     vectors: options.vectors ?? 'float32',
     counts: { records: records.length, vectors: records.filter((r) => r.embedding).length, levels },
-    checksum: await sha256Hex(lines.map(lineBytes)),
+    checksum: await sha256OfLines(lines.map((l) => utf8.encode(l))),
     ...(options.author ? { author: options.author } : {}),
     ...(options.description ? { description: options.description } : {}),
   };
