@@ -1,6 +1,7 @@
 // Streams bytes (a File, a fetch body, a Node file stream, gzip or not) into text lines with byte caps, so a
 // huge or endless input is stopped early instead of exhausting memory.
 import { PoolFileError } from './errors';
+import { concatBytes } from './bytes';
 import { gunzipStream, isGzip } from './gzip';
 
 export type PoolSource = ReadableStream<Uint8Array> | Blob | Uint8Array | ArrayBuffer | string;
@@ -62,7 +63,7 @@ async function decompressIfGzip(stream: ReadableStream<Uint8Array>): Promise<{ s
   while (!first || first.length < 2) {
     const { done, value } = await reader.read();
     if (done) break;
-    first = first ? concat(first, value) : value;
+    first = first ? concatBytes([first, value]) : value;
   }
   const head = first;
   const replay = new ReadableStream<Uint8Array>({
@@ -82,12 +83,6 @@ async function decompressIfGzip(stream: ReadableStream<Uint8Array>): Promise<{ s
   return { stream: replay, gzip: false };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 export interface Line {
   /** 1-based. */
@@ -144,7 +139,8 @@ export async function* readLines(
       for (let nl = decoded.indexOf('\n'); nl !== -1; nl = decoded.indexOf('\n', start)) {
         const byteNl = raw.indexOf(0x0a, byteStart);
         const piece = pending + decoded.slice(start, nl);
-        const bytes = joinBytes(pendingBytes, raw.subarray(byteStart, byteNl));
+        // A copy: a source may reuse its chunk buffers once read.
+        const bytes = concatBytes([...pendingBytes, raw.subarray(byteStart, byteNl)]);
         pending = '';
         pendingBytes = [];
         start = nl + 1;
@@ -162,7 +158,7 @@ export async function* readLines(
     } catch {
       throw new PoolFileError('truncated', `truncated file: it ends in the middle of a character on line ${lineNo + 1}`, lineNo + 1);
     }
-    if (pending.length > 0) yield { number: lineNo + 1, text: stripCr(pending), bytes: stripCrBytes(joinBytes(pendingBytes)), terminated: false };
+    if (pending.length > 0) yield { number: lineNo + 1, text: stripCr(pending), bytes: stripCrBytes(concatBytes(pendingBytes)), terminated: false };
   } finally {
     reader.cancel().catch(() => undefined);
   }
@@ -176,20 +172,6 @@ function stripCrBytes(b: Uint8Array): Uint8Array {
   return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, b.length - 1) : b;
 }
 
-/** Copies (stream chunks may be reused by their source once read): parts carried over, then this chunk's piece. */
-function joinBytes(parts: Uint8Array[], last?: Uint8Array): Uint8Array {
-  if (parts.length === 0 && last) return last.slice();
-  const all = last ? [...parts, last] : parts;
-  let n = 0;
-  for (const p of all) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of all) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function lineTooLong(line: number, limits: LineLimits): PoolFileError {
   return new PoolFileError('line-too-long', `line ${line}: the line is longer than the limit of ${limits.maxLineChars} characters`, line);
