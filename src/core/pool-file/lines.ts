@@ -83,7 +83,6 @@ async function decompressIfGzip(stream: ReadableStream<Uint8Array>): Promise<{ s
   return { stream: replay, gzip: false };
 }
 
-
 export interface Line {
   /** 1-based. */
   number: number;
