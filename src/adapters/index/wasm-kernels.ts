@@ -236,7 +236,8 @@ let relaxedSupport: boolean | undefined;
 export function wasmRelaxedSimdSupported(): boolean {
   if (relaxedSupport === undefined) {
     try {
-      relaxedSupport = wasmSimdSupported() && WebAssembly.validate(moduleBytes('i8r', 16) as BufferSource);
+      // 80 wide: five blocks, so both relaxed instructions the kernel uses are validated.
+      relaxedSupport = wasmSimdSupported() && WebAssembly.validate(moduleBytes('i8r', 80) as BufferSource);
     } catch {
       relaxedSupport = false;
     }
