@@ -5,6 +5,7 @@
 // from that output directly. Going through the pipeline's pooling instead means copying batch × tokens × dims floats
 // out of ONNX Runtime and mean-pooling them in JS, which measured as slow as running the model itself.
 import type { FeatureExtractionPipeline } from '@xenova/transformers';
+import { l2normalize } from '../../core/vectors';
 
 export interface PoolingSpec {
   pooling: 'mean' | 'cls' | 'none';
@@ -33,17 +34,9 @@ export async function sentenceVectors(extractor: FeatureExtractionPipeline, text
   const [rows, dims] = output.dims.length === 3 ? [output.dims[0], output.dims[2]] : output.dims;
   const vectors: Float32Array[] = [];
   for (let r = 0; r < rows; r++) {
-    const v = output.data.slice(r * dims, (r + 1) * dims);
-    if (spec.sentenceOutput && spec.normalize) normalizeInPlace(v);
-    vectors.push(v);
+    const row = output.data.subarray(r * dims, (r + 1) * dims);
+    // Both give a copy of the row, independent of the output buffer.
+    vectors.push(spec.sentenceOutput && spec.normalize ? l2normalize(row) : row.slice());
   }
   return vectors;
-}
-
-function normalizeInPlace(v: Float32Array): void {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  if (sum === 0) return;
-  const inv = 1 / Math.sqrt(sum);
-  for (let i = 0; i < v.length; i++) v[i] *= inv;
 }

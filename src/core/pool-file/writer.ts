@@ -3,7 +3,7 @@
 // giant string and a Blob can be built from the parts.
 import { LEVELS, matchesFilter, type KeyMode, type Level, type Memory, type MemoryFilter } from '../memory';
 import { sha256OfLines } from './checksum';
-import { gzipStream } from './gzip';
+import { collect, gzipStream } from './gzip';
 import { POOL_FORMAT, POOL_VERSION, type PoolFileHeader, type PoolRecord } from './schema';
 import { encodeVector, type VectorEncoding } from './vector-codec';
 
@@ -92,14 +92,7 @@ export async function exportPool(memories: Memory[], options: ExportOptions & { 
   const { lines } = await encodePoolFile(memories, options);
   const plain = new Blob(lines.map((l) => l + '\n'), { type: 'application/x-ndjson' });
   if (!options.gzip) return plain;
-  const chunks: Uint8Array[] = [];
-  const reader = gzipStream(plain.stream()).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  return new Blob(chunks as BlobPart[], { type: 'application/gzip' });
+  return new Blob([(await collect(gzipStream(plain.stream()))) as BlobPart], { type: 'application/gzip' });
 }
 
 /** `insight-pool-2026-11-26.jsonl` / `.jsonl.gz`. */
