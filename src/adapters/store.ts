@@ -174,6 +174,11 @@ function paginate(memories: StoredMemory[], first: number): [number, PageRecord,
   return out;
 }
 
+/** The stored revision record's number; 0 for a store that was never written. */
+function revisionOf(value: unknown): number {
+  return (value as PoolRevision | undefined)?.revision ?? 0;
+}
+
 /** Writes either land completely or not at all: one IndexedDB transaction per call. */
 export class MemoryStore {
   private directory?: Directory;
@@ -229,7 +234,7 @@ export class MemoryStore {
   }
 
   async revision(): Promise<number> {
-    return ((await this.db.get('meta', 'revision')) as PoolRevision | undefined)?.revision ?? 0;
+    return revisionOf(await this.db.get('meta', 'revision'));
   }
 
   async wasSeeded(): Promise<boolean> {
@@ -331,7 +336,7 @@ export class MemoryStore {
   }
 
   private async readRevision(tx: { objectStore(name: 'meta'): { get(key: string): Promise<unknown> } }): Promise<number> {
-    return ((await tx.objectStore('meta').get('revision')) as PoolRevision | undefined)?.revision ?? 0;
+    return revisionOf(await tx.objectStore('meta').get('revision'));
   }
 
   /** The page directory for the store's current revision, rebuilt from the page ids if another tab wrote. */
@@ -421,7 +426,7 @@ export class MemoryStore {
 
   private async bump(tx: WriteTx | IDBPTransaction<PoolDB, Stores, 'readwrite'>): Promise<number> {
     const meta = tx.objectStore('meta');
-    const current = ((await meta.get('revision')) as PoolRevision | undefined)?.revision ?? 0;
+    const current = revisionOf(await meta.get('revision'));
     await meta.put({ revision: current + 1 }, 'revision');
     return current + 1;
   }
