@@ -2,7 +2,7 @@
 // Independent of the app's UI and window.insightPool: it uses the index, store and worker modules
 // directly, so index numbers exist even while the app or its model is mid-change.
 import { benchIndexes, type IndexBenchOptions } from './index-query';
-import { benchImportExport, deleteDb, fillStore, timeLoad } from './store-bench';
+import { benchImportExport, deleteDb, fillStore, timeEdits, timeLoad } from './store-bench';
 import { embedLoad, embedRun } from './embed-bench';
 import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
@@ -19,6 +19,7 @@ const api = {
   indexes: (opts: Omit<IndexBenchOptions, 'runtime' | 'log'>) => benchIndexes({ ...opts, runtime: 'chromium', log: (l) => console.log(l) }),
   fillStore,
   timeLoad,
+  timeEdits,
   deleteDb,
   importExport: benchImportExport,
   sentences: benchSentences,

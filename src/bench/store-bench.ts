@@ -114,6 +114,36 @@ export async function timeLoad(dbName: string, n: number, dims: number): Promise
 export { deleteDb };
 
 /**
+ * One edit in an n-memory pool, as a user makes it: add a memory, change one, delete one. Each rewrites
+ * the page it touches, so this is what the page size costs.
+ */
+export async function timeEdits(dbName: string, n: number, dims: number, reps = 5): Promise<BenchRow[]> {
+  const store = await MemoryStore.open(dbName);
+  await store.count(); // the page directory, as the app has it after loading
+  const times = { add: [] as number[], change: [] as number[], delete: [] as number[] };
+  const extra = syntheticMemories(reps, dims, 99);
+  for (let r = 0; r < reps; r++) {
+    const added: StoredMemory = { ...extra[r], id: `bench-edit-${r}`, hash: `edit-${r}` };
+    let t = performance.now();
+    await store.insert([added]);
+    times.add.push(performance.now() - t);
+    const target = await store.get(`bench-${Math.floor(((r + 0.5) * n) / reps)}`);
+    if (!target) throw new Error('edit bench: memory to change is missing');
+    t = performance.now();
+    await store.update([{ ...target, title: `${target.title} (edited)` }]);
+    times.change.push(performance.now() - t);
+    t = performance.now();
+    await store.remove([added.id]);
+    times.delete.push(performance.now() - t);
+  }
+  store.close();
+  return Object.entries(times).map(([op, ms]) => {
+    const s = summarize(ms);
+    return { name: 'edit', runtime: 'chromium', n, dims, via: `store: ${op} one memory`, p50_ms: round(s.p50, 1), p95_ms: round(s.p95, 1), reps };
+  });
+}
+
+/**
  * Import and export of an n-memory pool file with vectors, through the pool-file code the app uses
  * (src/core/pool-file): read + validate + hash (readPoolFile), plan the merge against the (empty)
  * store, insert in one transaction. Export: read the store, encode the file (exportPool).
