@@ -2,27 +2,28 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { openApp } from './helpers';
 
-/** Every stored record, vectors included, straight from IndexedDB: "byte-identical" means this string is equal. */
+/** Every stored record, vector bytes included, straight from IndexedDB: "byte-identical" means this string is equal. */
 async function dumpStore(page: Page): Promise<string> {
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('insight-pool');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['pages', 'vectors', 'meta'], 'readonly');
-          const pages = tx.objectStore('pages').getAll();
-          const vectors = tx.objectStore('vectors').getAll();
-          const meta = tx.objectStore('meta').getAll();
-          tx.oncomplete = () => {
-            const replacer = (_k: string, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v);
-            resolve(JSON.stringify({ pages: pages.result, vectors: vectors.result, meta: meta.result }, replacer));
-            db.close();
-          };
-        };
-      }),
-  );
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('insight-pool');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => resolve(open.result);
+    });
+    const all = (store: string) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const req = db.transaction(store, 'readonly').objectStore(store).getAll();
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+    const [pages, vectorPages, meta] = await Promise.all([all('pages'), all('vectors'), all('meta')]);
+    db.close();
+    // Vector pages hold their bytes in a Blob, which JSON would show as {}.
+    const vectors = await Promise.all(
+      (vectorPages as { lengths: number[]; data: Blob }[]).map(async (v) => ({ lengths: v.lengths, data: Array.from(new Uint8Array(await v.data.arrayBuffer())) })),
+    );
+    return JSON.stringify({ pages, vectors, meta });
+  });
 }
 
 async function exportThroughUi(page: Page): Promise<string> {

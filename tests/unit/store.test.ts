@@ -93,6 +93,69 @@ describe('MemoryStore', () => {
     raw.close();
   });
 
+  it('moves a version-3 pool (vectors as Float32Array pages) to Blob pages with every vector on its memory', async () => {
+    const name = `upgrade-v3-${Math.random()}`;
+    const v3 = await openDB(name, 3, {
+      upgrade(db) {
+        for (const s of ['meta', 'indexSnapshots', 'pages', 'vectors']) db.createObjectStore(s);
+      },
+    });
+    // Two v3 pages: rows as JSON without vectors, vectors packed per page; the middle row of page 0 has none.
+    const rows = (ids: string[]) => JSON.stringify(ids.map((id) => ({ ...stored(`title ${id}`, id), embedding: id === 'b' ? undefined : { model: 'm', dims: 2, key: `title ${id}` } })));
+    await v3.put('pages', { ids: ['a', 'b', 'c'], rows: rows(['a', 'b', 'c']) }, 0);
+    await v3.put('vectors', { lengths: [2, 0, 2], data: new Float32Array([1, 2, 5, 6]) }, 0);
+    await v3.put('pages', { ids: ['d'], rows: rows(['d']) }, 1);
+    await v3.put('vectors', { lengths: [2], data: new Float32Array([7, 8]) }, 1);
+    await v3.put('meta', { revision: 12 }, 'revision');
+    v3.close();
+
+    const store = await MemoryStore.open(name);
+    expect(await store.revision()).toBe(12);
+    const back = byId(await store.all());
+    expect([...back.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(Array.from(back.get('a')!.embedding!.vector)).toEqual([1, 2]);
+    expect(back.get('b')!.embedding).toBeUndefined();
+    expect(Array.from(back.get('c')!.embedding!.vector)).toEqual([5, 6]);
+    expect(Array.from((await store.get('d'))!.embedding!.vector)).toEqual([7, 8]);
+    // Edits after the upgrade keep working on the converted pages.
+    await store.update([stored('changed', 'a', new Float32Array([3, 4]))]);
+    expect(Array.from((await store.get('c'))!.embedding!.vector)).toEqual([5, 6]);
+    expect(Array.from((await store.get('a'))!.embedding!.vector)).toEqual([3, 4]);
+    store.close();
+    const raw = await openDB(name);
+    expect((await raw.get('vectors', 0)).data).toBeInstanceOf(Blob);
+    raw.close();
+  });
+
+  it('refuses a damaged vector page with an error that says so', async () => {
+    const name = `damaged-${Math.random()}`;
+    const store = await MemoryStore.open(name);
+    await store.insert(many(3));
+    store.close();
+    const raw = await openDB(name);
+    await raw.put('vectors', { lengths: [3, 3, 3], data: new Blob([new Float32Array(8)]) }, 0);
+    raw.close();
+    const reopened = await MemoryStore.open(name);
+    await expect(reopened.all()).rejects.toThrow(/store is damaged: a vector page holds 32 bytes, its rows need 36/);
+    reopened.close();
+  });
+
+  it('keeps vectors on their memories when memories without a vector sit between them on a page', async () => {
+    const store = await MemoryStore.open(`gaps-${Math.random()}`);
+    const plain = (id: string) => ({ ...stored(id, id), embedding: undefined });
+    await store.insert([...many(3), plain('x'), ...many(2, 'n'), plain('y')]);
+    await store.update([stored('m-1 changed', 'm-1', new Float32Array([7, 7, 7]))]);
+    await store.remove(['x', 'n-0']);
+    const all = byId(await store.all());
+    expect(Array.from(all.get('m-0')!.embedding!.vector)).toEqual([0, -0, 0.5]);
+    expect(Array.from(all.get('m-1')!.embedding!.vector)).toEqual([7, 7, 7]);
+    expect(Array.from(all.get('m-2')!.embedding!.vector)).toEqual([2, -2, 0.5]);
+    expect(Array.from(all.get('n-1')!.embedding!.vector)).toEqual([1, -1, 0.5]);
+    expect(all.get('y')!.embedding).toBeUndefined();
+    expect([...all.keys()]).toEqual(['m-0', 'm-1', 'm-2', 'n-1', 'y']);
+    store.close();
+  });
+
   it('keeps every memory with its own vector through inserts, edits and deletes across pages', async () => {
     const name = `pages-${Math.random()}`;
     let store = await MemoryStore.open(name);
