@@ -77,6 +77,39 @@ describe('Int8Index recall against the exact scan', () => {
   });
 });
 
+describe('Int8Index memory', () => {
+  it('holds codes and references to unit vectors, not a second float copy of the pool', () => {
+    const dims = 256;
+    const { vectors, queries } = syntheticSet({ n: 2000, dims, queries: 20, seed: 9 });
+    const index = new Int8Index(dims);
+    index.build(vectors.map((vector, i) => ({ id: `m${i}`, vector })));
+    const floatCopy = 2000 * dims * 4;
+    expect(index.bytes).toBeLessThan(floatCopy / 3);
+    const exact = new FlatIndex(dims);
+    exact.build(vectors.map((vector, i) => ({ id: `m${i}`, vector })));
+    expect(recallAt3(exact, index, queries)).toBe(1);
+  });
+
+  it('copies, normalized, a vector that is not unit length, and ranks it by cosine', () => {
+    const dims = 64;
+    const { vectors } = syntheticSet({ n: 200, dims, queries: 0, seed: 3 });
+    const items = vectors.map((vector, i) => ({ id: `m${i}`, vector }));
+    const raw = vectors[17].map((x) => x * 3);
+    const unit = new Int8Index(dims);
+    unit.build([...items, { id: 'raw', vector: vectors[17] }]);
+    const index = new Int8Index(dims);
+    index.build([...items, { id: 'raw', vector: raw }]);
+    expect(index.bytes).toBe(unit.bytes + dims * 4);
+    const [first, second] = index.search(vectors[17], 2);
+    expect(new Set([first.id, second.id])).toEqual(new Set(['m17', 'raw']));
+    expect(first.score).toBeCloseTo(1, 5);
+    expect(second.score).toBeCloseTo(1, 5);
+    index.remove(['raw']);
+    unit.remove(['raw']);
+    expect(index.bytes).toBe(unit.bytes);
+  });
+});
+
 describe('int8 scan kernels compute exact integer dot products', () => {
   // Recall above would also pass with a kernel that is merely "close"; this pins the arithmetic itself, including
   // the extreme codes (±127 rows for the plain kernel, 1..127 rows with a signed int8 query for the relaxed one).

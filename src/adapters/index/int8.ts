@@ -10,7 +10,7 @@
 import type { Candidate, IndexedVector, VectorIndex } from './types';
 import { TopK } from './topk';
 import { candidates, selectTop, type Accept, type ScanOptions } from './flat';
-import { checkDims, checkItems, checkVector, normalized, VectorSlots } from './slots';
+import { checkDims, checkItems, checkVector, normalized, VectorRefs } from './slots';
 import { tryScanKernel, WasmArena } from './wasm-kernels';
 
 export interface Int8Options extends ScanOptions {
@@ -26,7 +26,10 @@ const HEADROOM = 1.25;
 
 export class Int8Index implements VectorIndex {
   readonly kind: string = 'int8';
-  private slots: VectorSlots;
+  /** The float rows, by reference (see VectorRefs): only the re-scoring reads them. */
+  private slots: VectorRefs;
+  /** Rows the codes buffer has room for. */
+  private codeRows = 0;
   private readonly padded: number;
   private codes: Int8Array;
   private readonly arena?: WasmArena;
@@ -64,7 +67,7 @@ export class Int8Index implements VectorIndex {
     this.levels = this.relaxed ? 63 : 127;
     this.offset = this.relaxed ? 64 : 0;
     this.qmax = this.relaxed ? 127 : Math.min(16383, Math.floor(0x7fffffff / (this.padded * 127)));
-    this.slots = new VectorSlots(dims);
+    this.slots = new VectorRefs(dims);
     this.codes = this.allocCodes(16, 0);
   }
 
@@ -76,13 +79,17 @@ export class Int8Index implements VectorIndex {
     return this.slots.count;
   }
 
-  /** Bytes held for float rows plus codes (capacity included). */
+  /**
+   * Bytes this index holds: codes (capacity included), row references, and float rows it had to copy
+   * (vectors handed in that were not unit length). The caller's own vectors are not counted.
+   */
   get bytes(): number {
-    return this.slots.data.byteLength + this.codes.byteLength;
+    return this.codes.byteLength + this.slots.count * 8 + this.slots.copies * this.dims * 4;
   }
 
   private allocCodes(rows: number, keepRows: number): Int8Array {
     const bytes = rows * this.padded;
+    this.codeRows = rows;
     if (this.arena) {
       this.arena.ensure(rows);
       return new Int8Array(this.arena.buffer, 0, bytes);
@@ -92,10 +99,14 @@ export class Int8Index implements VectorIndex {
     return next;
   }
 
-  private syncCapacity(): void {
-    const rows = this.slots.capacity;
-    if (this.codes.length < rows * this.padded || (this.arena && this.codes.buffer !== this.arena.buffer)) {
-      this.codes = this.allocCodes(rows, this.slots.count);
+  /** Room for `rows` coded rows; doubling keeps add() amortized. Wasm memory may also have moved. */
+  private syncCapacity(rows = this.slots.count): void {
+    if (rows > this.codeRows) {
+      let cap = Math.max(16, this.codeRows);
+      while (cap < rows) cap *= 2;
+      this.codes = this.allocCodes(cap, this.slots.count);
+    } else if (this.arena && this.codes.buffer !== this.arena.buffer) {
+      this.codes = this.allocCodes(this.codeRows, this.slots.count);
     }
   }
 
@@ -122,12 +133,12 @@ export class Int8Index implements VectorIndex {
   /** Codes rows [from, to). Rounds like Math.round, which is 4× slower here than the integer trick. */
   private encode(from: number, to = from + 1): void {
     const { dims, scale, padded, codes, levels, offset } = this;
-    const row = this.slots.data;
+    const rows = this.slots.rows;
     for (let slot = from; slot < to; slot++) {
-      const base = slot * dims;
+      const row = rows[slot];
       const out = slot * padded;
       for (let i = 0; i < dims; i++) {
-        const c = ((row[base + i] * scale[i] + 128.5) | 0) - 128;
+        const c = ((row[i] * scale[i] + 128.5) | 0) - 128;
         codes[out + i] = (c > levels ? levels : c < -levels ? -levels : c) + offset;
       }
     }
@@ -142,19 +153,20 @@ export class Int8Index implements VectorIndex {
 
   build(items: IndexedVector[]): void {
     checkItems(this.kind, this.dims, items);
-    this.slots.clear(items.length);
+    this.slots.clear();
     for (const item of items) this.slots.put(item.id, item.vector);
-    // Ranges straight from the stored rows, which are already normalized (one pass, no second norm).
+    // Ranges straight from the rows, which are unit length by now (one pass, no second norm).
     const { maxAbs, dims } = this;
-    const data = this.slots.data;
     maxAbs.fill(0);
-    for (let off = 0, end = this.slots.count * dims; off < end; off += dims) {
+    for (const row of this.slots.rows) {
       for (let i = 0; i < dims; i++) {
-        const a = Math.abs(data[off + i]);
+        const a = Math.abs(row[i]);
         if (a > maxAbs[i]) maxAbs[i] = a;
       }
     }
     for (let i = 0; i < dims; i++) this.scale[i] = maxAbs[i] > 0 ? this.levels / maxAbs[i] : 0;
+    // Exactly as many rows as given (doubling would leave up to half the codes buffer unused).
+    if (this.codeRows < items.length || this.codeRows > 2 * items.length + 16) this.codes = this.allocCodes(Math.max(16, items.length), 0);
     this.recodeAll();
   }
 
@@ -211,12 +223,12 @@ export class Int8Index implements VectorIndex {
 
     // Exact re-scoring of the survivors from the float rows.
     const top = new TopK(k);
-    const data = this.slots.data;
+    const rows = this.slots.rows;
     for (let c = 0; c < pool.count; c++) {
       const slot = pool.slots[c];
-      const base = slot * dims;
+      const row = rows[slot];
       let s = 0;
-      for (let i = 0; i < dims; i++) s += data[base + i] * q[i];
+      for (let i = 0; i < dims; i++) s += row[i] * q[i];
       if (s > top.worst) top.push(slot, s);
     }
     return candidates(top, this.slots.ids);
@@ -226,7 +238,7 @@ export class Int8Index implements VectorIndex {
     const { dims, padded, maxAbs, codes } = this;
     const qc = (this.jsQuery ??= new Int32Array(dims));
     for (let i = 0; i < dims; i++) qc[i] = Math.round(q[i] * maxAbs[i] * t);
-    if (!this.jsScores || this.jsScores.length < n) this.jsScores = new Int32Array(this.slots.capacity);
+    if (!this.jsScores || this.jsScores.length < n) this.jsScores = new Int32Array(this.codeRows);
     const out = this.jsScores;
     for (let s = 0, off = 0; s < n; s++, off += padded) {
       let a0 = 0;

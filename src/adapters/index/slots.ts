@@ -41,16 +41,23 @@ export function checkDims(kind: string, dims: number): void {
  */
 export function writeNormalized(v: ArrayLike<number>, out: Float32Array, offset: number): void {
   const d = v.length;
-  let sum = 0;
-  for (let i = 0; i < d; i++) sum += v[i] * v[i];
+  const sum = squaredNorm(v);
   // Stored vectors are unit length already (to float precision): a plain copy is several times faster.
-  if (Math.abs(sum - 1) < 1e-6 && v instanceof Float32Array) {
+  if (isUnit(sum) && v instanceof Float32Array) {
     out.set(v, offset);
     return;
   }
   const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
   for (let i = 0; i < d; i++) out[offset + i] = v[i] * inv;
 }
+
+function squaredNorm(v: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  return sum;
+}
+
+const isUnit = (squared: number) => Math.abs(squared - 1) < 1e-6;
 
 export function normalized(v: ArrayLike<number>): Float32Array {
   const out = new Float32Array(v.length);
@@ -145,5 +152,81 @@ export class VectorSlots {
     this.data = this.alloc(Math.max(16, capacity) * this.stride, undefined, 0);
     // A reused (wasm) buffer may hold old rows; padding must read as zero.
     if (this.stride !== this.dims) this.data.fill(0);
+  }
+}
+
+/** v itself when it is a unit Float32Array (stored vectors are), else a normalized copy. */
+function unitOrCopy(v: ArrayLike<number>): Float32Array {
+  return v instanceof Float32Array && isUnit(squaredNorm(v)) ? v : normalized(v);
+}
+
+/**
+ * Rows by reference, for an index that scans its own compact copy (int8 codes) and needs the float rows
+ * only to re-score a few candidates: holding the caller's unit vectors instead of copying them saves a
+ * second float copy of the pool (205 MB at 100k × 512) and the time to make it. A vector that is not unit
+ * length (or not a Float32Array) is normalized into a copy owned here. Callers must not change a vector
+ * after handing it in; the app never does (stored vectors are replaced, not edited).
+ */
+export class VectorRefs {
+  rows: Float32Array[] = [];
+  ids: string[] = [];
+  /** Whether rows[slot] is a copy made here rather than the caller's vector (for `bytes`). */
+  private copied: boolean[] = [];
+  private slotOf = new Map<string, number>();
+  copies = 0;
+
+  constructor(readonly dims: number) {}
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  slot(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  /** Inserts or overwrites; returns the slot written. */
+  put(id: string, vector: ArrayLike<number>): number {
+    let slot = this.slotOf.get(id);
+    if (slot === undefined) {
+      slot = this.ids.length;
+      this.ids.push(id);
+      this.slotOf.set(id, slot);
+    } else if (this.copied[slot]) {
+      this.copies--;
+    }
+    const row = unitOrCopy(vector);
+    this.rows[slot] = row;
+    this.copied[slot] = row !== vector;
+    if (row !== vector) this.copies++;
+    return slot;
+  }
+
+  /** Same contract as VectorSlots.delete: swap-with-last, reports the move. */
+  delete(id: string): [number, number] | undefined {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return undefined;
+    if (this.copied[slot]) this.copies--;
+    const last = this.ids.length - 1;
+    this.slotOf.delete(id);
+    if (slot !== last) {
+      const moved = this.ids[last];
+      this.ids[slot] = moved;
+      this.rows[slot] = this.rows[last];
+      this.copied[slot] = this.copied[last];
+      this.slotOf.set(moved, slot);
+    }
+    this.ids.pop();
+    this.rows.pop();
+    this.copied.pop();
+    return slot !== last ? [last, slot] : [-1, slot];
+  }
+
+  clear(): void {
+    this.ids = [];
+    this.rows = [];
+    this.copied = [];
+    this.slotOf = new Map();
+    this.copies = 0;
   }
 }
