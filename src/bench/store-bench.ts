@@ -76,7 +76,7 @@ function refusingEmbedder(dims: number): Embedder {
 
 /**
  * The app's own load path after a reload: open the store, read every memory, build the index the
- * app would choose (InsightPool.ready()), then answer one query.
+ * app would choose (InsightPool.ready()). The index is complete then: the first search does no deferred work.
  */
 export async function timeLoad(dbName: string, n: number, dims: number): Promise<BenchRow> {
   const t0 = performance.now();
