@@ -7,8 +7,8 @@
 // `pages` holds the ids and the memories as one JSON string, `vectors` every row's vector packed in one Blob,
 // so the vectors can be read without the text. Blob, not Float32Array (v3): reading a record deserializes a typed
 // array on the main thread (205 MB at 100k × 512: ~0.35 s, on top of ~0.6 s of I/O), while a Blob arrives as a
-// handle whose bytes are read off the main thread and in parallel (the same 205 MB: ~0.3 s, measured in Chromium
-// 150). Edits never read vector bytes: a rewritten page is a new Blob made of slices of the old one. The price of
+// handle whose bytes are read off the main thread and in parallel (the same 205 MB: 0.3-0.45 s, measured in
+// Chromium 150). Edits never read vector bytes: a rewritten page is a new Blob made of slices of the old one. The price of
 // pages: a write rewrites the pages it touches (≤ PAGE_ROWS rows, milliseconds), and finding a memory's page needs
 // a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
@@ -200,16 +200,24 @@ function offsets(lengths: number[]): number[] {
   return lengths.map((n) => (offset += n) - n);
 }
 
+/** Refuses a vector page whose bytes do not match its rows' lengths (it would misplace every later vector). */
+function checkSize({ lengths, data }: VectorRecord): void {
+  const total = lengths.reduce((a, b) => a + b, 0);
+  if (data.size !== total * 4) throw new StoreError(`store is damaged: a vector page holds ${data.size} bytes, its rows need ${total * 4}`);
+}
+
 /** Where each row's vector is in the stored Blob: no bytes are read. */
-function slices({ lengths, data }: VectorRecord): RowVector[] {
+function slices(record: VectorRecord): RowVector[] {
+  checkSize(record);
+  const { lengths, data } = record;
   const at = offsets(lengths);
   return lengths.map((n, i) => (n === 0 ? undefined : { from: data, start: at[i] * 4, end: (at[i] + n) * 4 }));
 }
 
 /** Reads a page's vectors; rows are views into one buffer (a loaded pool holds ~50 buffers, not 100k). */
-async function unpack({ lengths, data }: VectorRecord): Promise<(Float32Array | undefined)[]> {
-  const total = lengths.reduce((a, b) => a + b, 0);
-  if (data.size !== total * 4) throw new StoreError(`store is damaged: a vector page holds ${data.size} bytes, its rows need ${total * 4}`);
+async function unpack(record: VectorRecord): Promise<(Float32Array | undefined)[]> {
+  checkSize(record);
+  const { lengths, data } = record;
   const all = new Float32Array(await data.arrayBuffer());
   const at = offsets(lengths);
   return lengths.map((n, i) => (n === 0 ? undefined : all.subarray(at[i], at[i] + n)));

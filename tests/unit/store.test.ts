@@ -137,6 +137,8 @@ describe('MemoryStore', () => {
     raw.close();
     const reopened = await MemoryStore.open(name);
     await expect(reopened.all()).rejects.toThrow(/store is damaged: a vector page holds 32 bytes, its rows need 36/);
+    await expect(reopened.get('m-1')).rejects.toThrow(/store is damaged/);
+    await expect(reopened.update([stored('edit', 'm-1')])).rejects.toThrow(/store is damaged/);
     reopened.close();
   });
 
