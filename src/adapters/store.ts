@@ -112,7 +112,10 @@ class EditedPage {
   ) {}
 
   static decode(page: PageRecord | undefined, vectors: VectorRecord | undefined): EditedPage {
-    if (!page || !vectors) return new EditedPage([], [], []);
+    if (!page && !vectors) return new EditedPage([], [], []);
+    // Half a page must not pass for an empty one: writing to it would overwrite the rows that are there.
+    if (!page || !vectors) throw new StoreError(`store is damaged: a page has ${page ? 'rows but no vector record' : 'vectors but no row record'}`);
+    checkRows(page, vectors);
     return new EditedPage([...page.ids], JSON.parse(page.rows) as PageRow[], slices(vectors));
   }
 
@@ -198,6 +201,11 @@ function concatFloats(arrays: Float32Array[]): Float32Array {
 function offsets(lengths: number[]): number[] {
   let offset = 0;
   return lengths.map((n) => (offset += n) - n);
+}
+
+/** Refuses a page whose row and vector records disagree on how many rows it holds. */
+function checkRows(page: PageRecord, vectors: VectorRecord): void {
+  if (vectors.lengths.length !== page.ids.length) throw new StoreError(`store is damaged: a page has ${page.ids.length} rows but ${vectors.lengths.length} vector lengths`);
 }
 
 /** Refuses a vector page whose bytes do not match its rows' lengths (it would misplace every later vector). */
@@ -353,6 +361,7 @@ export class MemoryStore {
       tx.objectStore('vectors').getAll(),
     ]);
     if (vectors.length !== pages.length) throw new StoreError(`store is damaged: ${pages.length} pages but ${vectors.length} vector pages`);
+    pages.forEach((page, p) => checkRows(page, vectors[p]));
     // The vector bytes are read off the main thread while the rows are parsed here.
     const reading = Promise.all(vectors.map(unpack));
     reading.catch(() => undefined); // awaited below; this only keeps a parse error from leaving it unhandled

@@ -142,6 +142,26 @@ describe('MemoryStore', () => {
     reopened.close();
   });
 
+  it('refuses to write into a page whose vector record is missing instead of overwriting its rows', async () => {
+    const name = `half-page-${Math.random()}`;
+    const store = await MemoryStore.open(name);
+    await store.insert(many(3));
+    store.close();
+    const raw = await openDB(name);
+    await raw.delete('vectors', 0);
+    raw.close();
+    const reopened = await MemoryStore.open(name);
+    await expect(reopened.insert([stored('new', 'n-1')])).rejects.toThrow(/store is damaged: a page has rows but no vector record/);
+    const check = await openDB(name);
+    expect(JSON.parse((await check.get('pages', 0)).rows).map((r: { id: string }) => r.id)).toEqual(['m-0', 'm-1', 'm-2']);
+    // A vector record that lists fewer rows than the page holds is refused too, on load and on edit.
+    await check.put('vectors', { lengths: [3, 3], data: new Blob([new Float32Array(6)]) }, 0);
+    check.close();
+    await expect(reopened.all()).rejects.toThrow(/store is damaged: a page has 3 rows but 2 vector lengths/);
+    await expect(reopened.update([stored('edit', 'm-0')])).rejects.toThrow(/3 rows but 2 vector lengths/);
+    reopened.close();
+  });
+
   it('keeps vectors on their memories when memories without a vector sit between them on a page', async () => {
     const store = await MemoryStore.open(`gaps-${Math.random()}`);
     const plain = (id: string) => ({ ...stored(id, id), embedding: undefined });
