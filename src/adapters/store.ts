@@ -13,6 +13,7 @@
 // a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Embedding, KeyMode, Memory } from '../core/memory';
+import { concatBytes } from '../core/pool-file/bytes';
 
 export const DB_NAME = 'insight-pool';
 export const DB_VERSION = 4;
@@ -167,12 +168,12 @@ function pack(vectors: RowVector[]): VectorRecord {
   let fresh: Float32Array[] = [];
   const flush = () => {
     if (run) parts.push(run.from.slice(run.start, run.end));
-    if (fresh.length) parts.push(concatFloats(fresh) as BlobPart);
+    if (fresh.length) parts.push(concatBytes(fresh.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength))) as BlobPart);
     run = undefined;
     fresh = [];
   };
-  for (const v of vectors) {
-    if (!v || (v instanceof Float32Array ? v.length === 0 : v.end === v.start)) continue;
+  vectors.forEach((v, i) => {
+    if (!v || lengths[i] === 0) return;
     if (v instanceof Float32Array) {
       if (run) flush();
       fresh.push(v);
@@ -182,19 +183,9 @@ function pack(vectors: RowVector[]): VectorRecord {
       flush();
       run = { ...v };
     }
-  }
+  });
   flush();
   return { lengths, data: new Blob(parts) };
-}
-
-function concatFloats(arrays: Float32Array[]): Float32Array {
-  const out = new Float32Array(arrays.reduce((a, v) => a + v.length, 0));
-  let offset = 0;
-  for (const v of arrays) {
-    out.set(v, offset);
-    offset += v.length;
-  }
-  return out;
 }
 
 /** Where each row's vector starts in the page, in floats. */
