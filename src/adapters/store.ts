@@ -239,6 +239,16 @@ function paginate(memories: StoredMemory[], first: number): [number, PageRecord,
   return out;
 }
 
+/** The page directory for pages read under one revision (keys[p] is the key of pages[p]). */
+function directoryOf(revision: number, keys: number[], pages: PageRecord[]): Directory {
+  const dir: Directory = { revision, pageOf: new Map(), lastPage: -1 };
+  pages.forEach((page, p) => {
+    for (const id of page.ids) dir.pageOf.set(id, keys[p]);
+    dir.lastPage = Math.max(dir.lastPage, keys[p]);
+  });
+  return dir;
+}
+
 /** The stored revision record's number; 0 for a store that was never written. */
 function revisionOf(value: unknown): number {
   return (value as PoolRevision | undefined)?.revision ?? 0;
@@ -255,41 +265,41 @@ export class MemoryStore {
       async upgrade(db, oldVersion, _newVersion, tx) {
         // Fall through on purpose: each step brings any older version one version forward.
         const legacy = db as unknown as IDBPDatabase;
+        const legacyTx = tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>;
+        // Anything unexpected aborts the upgrade, so the old store stays as it was rather than half converted.
+        const convert = async (step: () => Promise<void>) => {
+          try {
+            await step();
+          } catch (error) {
+            tx.abort();
+            throw error;
+          }
+        };
         if (oldVersion < 1) db.createObjectStore('meta');
         if (oldVersion < 2) db.createObjectStore('indexSnapshots');
         if (oldVersion < 3) {
           db.createObjectStore('pages');
           db.createObjectStore('vectors');
+          // v1/v2 kept one record per memory: move them into pages in this same upgrade transaction.
           if (oldVersion >= 1) {
-            // v1/v2 kept one record per memory: move them into pages in this same upgrade transaction. Anything
-            // unexpected aborts the upgrade, so the old store stays as it was rather than half moved.
-            try {
-              const old = (tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>).objectStore('memories');
+            await convert(async () => {
               const writes: Promise<unknown>[] = [];
-              for (const [key, page, vectors] of paginate((await old.getAll()) as StoredMemory[], 0)) {
+              for (const [key, page, vectors] of paginate((await legacyTx.objectStore('memories').getAll()) as StoredMemory[], 0)) {
                 writes.push(tx.objectStore('pages').add(page, key), tx.objectStore('vectors').add(vectors, key));
               }
               await Promise.all(writes);
               legacy.deleteObjectStore('memories');
-            } catch (error) {
-              tx.abort();
-              throw error;
-            }
+            });
           }
         }
+        // v3 kept each page's vectors as a Float32Array: wrap them in Blobs, in this same upgrade transaction.
         if (oldVersion === 3) {
-          // v3 kept each page's vectors as a Float32Array: wrap them in Blobs, in this same upgrade transaction
-          // (an error aborts it and leaves the v3 pool as it was).
-          try {
-            const vectors = (tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>).objectStore('vectors');
-            for (let c = await vectors.openCursor(); c; c = await c.continue()) {
+          await convert(async () => {
+            for (let c = await legacyTx.objectStore('vectors').openCursor(); c; c = await c.continue()) {
               const { lengths, data } = c.value as { lengths: number[]; data: Float32Array };
               await c.update({ lengths, data: new Blob([data as BlobPart]) });
             }
-          } catch (error) {
-            tx.abort();
-            throw error;
-          }
+          });
         }
       },
       blocking() {
@@ -359,17 +369,11 @@ export class MemoryStore {
     const parsed = pages.map((page) => JSON.parse(page.rows) as PageRow[]);
     const unpacked = await reading;
     const out: StoredMemory[] = [];
-    const dir: Directory = { revision, pageOf: new Map(), lastPage: -1 };
-    pages.forEach((page, p) => {
-      const rows = parsed[p];
+    parsed.forEach((rows, p) => {
       const vs = unpacked[p];
-      for (let i = 0; i < rows.length; i++) {
-        out.push(join(rows[i], vs[i]));
-        dir.pageOf.set(page.ids[i], keys[p]);
-      }
-      dir.lastPage = Math.max(dir.lastPage, keys[p]);
+      for (let i = 0; i < rows.length; i++) out.push(join(rows[i], vs[i]));
     });
-    this.directory = dir;
+    this.directory = directoryOf(revision, keys, pages);
     return out;
   }
 
@@ -431,13 +435,8 @@ export class MemoryStore {
     if (this.directory?.revision === revision) return this.directory;
     const pages = tx.objectStore('pages' as never) as unknown as IDBPTransaction<PoolDB, ['pages']>['store'];
     const [keys, values] = await Promise.all([pages.getAllKeys(), pages.getAll()]);
-    const dir: Directory = { revision, pageOf: new Map(), lastPage: -1 };
-    values.forEach((page, p) => {
-      for (const id of page.ids) dir.pageOf.set(id, keys[p]);
-      dir.lastPage = Math.max(dir.lastPage, keys[p]);
-    });
-    this.directory = dir;
-    return dir;
+    this.directory = directoryOf(revision, keys, values);
+    return this.directory;
   }
 
   private async write(puts: StoredMemory[], deletes: string[], mode: 'insert' | 'update'): Promise<number> {
