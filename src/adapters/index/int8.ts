@@ -99,8 +99,9 @@ export class Int8Index implements VectorIndex {
     return next;
   }
 
-  /** Room for `rows` coded rows; doubling keeps add() amortized. Wasm memory may also have moved. */
-  private syncCapacity(rows = this.slots.count): void {
+  /** Room for every row; doubling keeps add() amortized. Wasm memory may also have moved. */
+  private syncCapacity(): void {
+    const rows = this.slots.count;
     if (rows > this.codeRows) {
       let cap = Math.max(16, this.codeRows);
       while (cap < rows) cap *= 2;

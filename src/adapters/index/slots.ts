@@ -77,10 +77,56 @@ export const jsRows: RowAllocator = (floats, old, used) => {
   return next;
 };
 
-export class VectorSlots {
-  data: Float32Array;
+/**
+ * Ids by slot and slot by id, kept dense: removing an id moves the last one into its slot. The row stores
+ * below follow these moves with their own rows.
+ */
+class SlotIds {
   ids: string[] = [];
   private slotOf = new Map<string, number>();
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  slot(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  /** Appends a new id; returns its slot. */
+  protected append(id: string): number {
+    const slot = this.ids.length;
+    this.ids.push(id);
+    this.slotOf.set(id, slot);
+    return slot;
+  }
+
+  /**
+   * Removes id by moving the last id into its slot. Returns [from, to] when an id moved (the caller moves
+   * its row the same way), [-1, slot] when the removed id was last, undefined when absent.
+   */
+  protected release(id: string): [number, number] | undefined {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return undefined;
+    const last = this.ids.length - 1;
+    this.slotOf.delete(id);
+    if (slot !== last) {
+      const moved = this.ids[last];
+      this.ids[slot] = moved;
+      this.slotOf.set(moved, slot);
+    }
+    this.ids.pop();
+    return slot !== last ? [last, slot] : [-1, slot];
+  }
+
+  protected forgetAll(): void {
+    this.ids = [];
+    this.slotOf = new Map();
+  }
+}
+
+export class VectorSlots extends SlotIds {
+  data: Float32Array;
   /** Floats per row: dims, or more when a SIMD kernel wants padded rows (padding stays zero). */
   readonly stride: number;
 
@@ -89,20 +135,13 @@ export class VectorSlots {
     stride = dims,
     private readonly alloc: RowAllocator = jsRows,
   ) {
+    super();
     this.stride = stride;
     this.data = alloc(16 * stride, undefined, 0);
   }
 
-  get count(): number {
-    return this.ids.length;
-  }
-
   get capacity(): number {
     return Math.floor(this.data.length / this.stride);
-  }
-
-  slot(id: string): number | undefined {
-    return this.slotOf.get(id);
   }
 
   /** Doubling keeps add() amortized O(dims) while the rows stay in one buffer. */
@@ -115,40 +154,28 @@ export class VectorSlots {
 
   /** Inserts or overwrites; returns the slot written. */
   put(id: string, vector: ArrayLike<number>): number {
-    let slot = this.slotOf.get(id);
+    let slot = this.slot(id);
     if (slot === undefined) {
-      slot = this.ids.length;
-      this.reserve(slot + 1);
-      this.ids.push(id);
-      this.slotOf.set(id, slot);
+      this.reserve(this.count + 1);
+      slot = this.append(id);
     }
     writeNormalized(vector, this.data, slot * this.stride);
     return slot;
   }
 
-  /**
-   * Removes id by moving the last row into its slot. Returns [from, to] when a row moved
-   * (so parallel stores can follow), [-1, slot] when the removed row was last, undefined when absent.
-   */
+  /** Removes id, moving the last row into its slot; returns the move as SlotIds.release does (for parallel stores). */
   delete(id: string): [number, number] | undefined {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return undefined;
-    const last = this.ids.length - 1;
-    this.slotOf.delete(id);
-    if (slot !== last) {
+    const moved = this.release(id);
+    if (moved && moved[0] >= 0) {
+      const [from, to] = moved;
       const d = this.stride;
-      this.data.copyWithin(slot * d, last * d, last * d + d);
-      const moved = this.ids[last];
-      this.ids[slot] = moved;
-      this.slotOf.set(moved, slot);
+      this.data.copyWithin(to * d, from * d, from * d + d);
     }
-    this.ids.pop();
-    return slot !== last ? [last, slot] : [-1, slot];
+    return moved;
   }
 
   clear(capacity = 16): void {
-    this.ids = [];
-    this.slotOf = new Map();
+    this.forgetAll();
     this.data = this.alloc(Math.max(16, capacity) * this.stride, undefined, 0);
     // A reused (wasm) buffer may hold old rows; padding must read as zero.
     if (this.stride !== this.dims) this.data.fill(0);
@@ -167,34 +194,21 @@ function unitOrCopy(v: ArrayLike<number>): Float32Array {
  * length (or not a Float32Array) is normalized into a copy owned here. Callers must not change a vector
  * after handing it in; the app never does (stored vectors are replaced, not edited).
  */
-export class VectorRefs {
+export class VectorRefs extends SlotIds {
   rows: Float32Array[] = [];
-  ids: string[] = [];
   /** Whether rows[slot] is a copy made here rather than the caller's vector (for `bytes`). */
   private copied: boolean[] = [];
-  private slotOf = new Map<string, number>();
   copies = 0;
 
-  constructor(readonly dims: number) {}
-
-  get count(): number {
-    return this.ids.length;
-  }
-
-  slot(id: string): number | undefined {
-    return this.slotOf.get(id);
+  constructor(readonly dims: number) {
+    super();
   }
 
   /** Inserts or overwrites; returns the slot written. */
   put(id: string, vector: ArrayLike<number>): number {
-    let slot = this.slotOf.get(id);
-    if (slot === undefined) {
-      slot = this.ids.length;
-      this.ids.push(id);
-      this.slotOf.set(id, slot);
-    } else if (this.copied[slot]) {
-      this.copies--;
-    }
+    let slot = this.slot(id);
+    if (slot === undefined) slot = this.append(id);
+    else if (this.copied[slot]) this.copies--;
     const row = unitOrCopy(vector);
     this.rows[slot] = row;
     this.copied[slot] = row !== vector;
@@ -204,29 +218,25 @@ export class VectorRefs {
 
   /** Same contract as VectorSlots.delete: swap-with-last, reports the move. */
   delete(id: string): [number, number] | undefined {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return undefined;
-    if (this.copied[slot]) this.copies--;
-    const last = this.ids.length - 1;
-    this.slotOf.delete(id);
-    if (slot !== last) {
-      const moved = this.ids[last];
-      this.ids[slot] = moved;
-      this.rows[slot] = this.rows[last];
-      this.copied[slot] = this.copied[last];
-      this.slotOf.set(moved, slot);
+    const slot = this.slot(id);
+    if (slot !== undefined && this.copied[slot]) this.copies--;
+    const moved = this.release(id);
+    if (moved && moved[0] >= 0) {
+      const [from, to] = moved;
+      this.rows[to] = this.rows[from];
+      this.copied[to] = this.copied[from];
     }
-    this.ids.pop();
-    this.rows.pop();
-    this.copied.pop();
-    return slot !== last ? [last, slot] : [-1, slot];
+    if (moved) {
+      this.rows.pop();
+      this.copied.pop();
+    }
+    return moved;
   }
 
   clear(): void {
-    this.ids = [];
+    this.forgetAll();
     this.rows = [];
     this.copied = [];
-    this.slotOf = new Map();
     this.copies = 0;
   }
 }
