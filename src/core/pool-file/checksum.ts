@@ -1,6 +1,7 @@
 // The checksum covers the record lines exactly as written: UTF-8 of each line followed by "\n" (a trailing "\r"
 // from a CRLF editor is not part of the line). WebCrypto has no incremental digest, so the bytes are kept until the
 // end; the size cap bounds that.
+import { toHex } from '../sha256';
 
 /** sha256 hex over `line + "\n"` for every line, given each line's UTF-8 bytes. */
 export async function sha256OfLines(lines: Uint8Array[]): Promise<string> {
@@ -14,5 +15,5 @@ export async function sha256OfLines(lines: Uint8Array[]): Promise<string> {
     all[o++] = 0x0a;
   }
   const digest = await globalThis.crypto.subtle.digest('SHA-256', all);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(digest));
 }

@@ -171,7 +171,6 @@ function stripCrBytes(b: Uint8Array): Uint8Array {
   return b.length > 0 && b[b.length - 1] === 0x0d ? b.subarray(0, b.length - 1) : b;
 }
 
-
 function lineTooLong(line: number, limits: LineLimits): PoolFileError {
   return new PoolFileError('line-too-long', `line ${line}: the line is longer than the limit of ${limits.maxLineChars} characters`, line);
 }
