@@ -2,7 +2,7 @@
 // Kept out of the components so the panel only renders it.
 import { parseTrajectories, type Trajectory, type OutcomeLabel } from '../core/trajectory';
 import { distillRules, distillWithEngine, memoriesFromAnswer, PROMPT_VERSIONS, buildPrompt, type DistillEngine, type LlmLevel } from '../core/distill';
-import { memoryText, scrub, shouldWarn, specificity } from '../core/guard';
+import { memoryText, scrubFields, shouldWarn, specificity } from '../core/guard';
 import type { MemoryInput, Scope } from '../core/memory';
 import { readTextFiles, type PickedFile } from '../adapters/files';
 import { loadBrowserEngine } from '../adapters/llm-engine';
@@ -131,7 +131,7 @@ export class IngestBatch {
     const i = list.findIndex((c) => c.key === key);
     if (i < 0) return;
     const m = list[i].memory;
-    const next = candidate({ ...m, title: scrub(m.title), description: scrub(m.description ?? ''), content: scrub(m.content) });
+    const next = candidate({ ...m, ...scrubFields(m) });
     list[i] = { ...next, selected: list[i].selected };
   }
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { distillRules, parseAnswer } from '../../src/core/distill';
-import { memoryText, scrub, shouldWarn, specificity, WARN_THRESHOLD } from '../../src/core/guard';
+import { memoryText, scrub, scrubFields, shouldWarn, specificity, WARN_THRESHOLD } from '../../src/core/guard';
 import { parseTrajectory } from '../../src/core/trajectory';
 
 describe('specificity counts', () => {
@@ -71,6 +71,15 @@ describe('scrub', () => {
   it('leaves abstract text unchanged', () => {
     const t = 'Reproduce the problem first. Then change one thing at a time and re-run the same check.';
     expect(scrub(t)).toBe(t);
+  });
+
+  it('scrubs every text field of a memory or draft, a missing description as empty', () => {
+    expect(scrubFields({ title: 'Edit reproduce.py first', description: 'see #30931', content: 'Run `pytest -k foo` again' })).toEqual({
+      title: 'Edit a file first',
+      description: 'see an issue',
+      content: 'Run a command again',
+    });
+    expect(scrubFields({ title: 'Keep interfaces intact', content: 'Re-run the same check.' }).description).toBe('');
   });
 });
 

@@ -1,3 +1,3 @@
 export { specificity, memoryText, wordCount, SPECIFICITY_WEIGHTS, KNOWN_PROJECTS, type Specificity, type SpecificityCounts } from './specificity';
-export { scrub } from './scrub';
+export { scrub, scrubFields } from './scrub';
 export { shouldWarn, WARN_THRESHOLD, type GuardedMemory } from './warn';

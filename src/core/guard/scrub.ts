@@ -40,3 +40,8 @@ export function scrub(text: string): string {
   t = t.replace(/\b(a file)(?:,?\s+a file)+/g, 'files').replace(/\b(an identifier)(?:,?\s+(?:and\s+)?an identifier)+/g, 'several identifiers');
   return t.replace(/[ \t]{2,}/g, ' ');
 }
+
+/** The three text fields of a memory (or a draft) scrubbed, ready to merge back into it. */
+export function scrubFields(m: { title: string; description?: string; content: string }): { title: string; description: string; content: string } {
+  return { title: scrub(m.title), description: scrub(m.description ?? ''), content: scrub(m.content) };
+}
