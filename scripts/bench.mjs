@@ -5,6 +5,7 @@
 // of the real built app), printed as one table and written to reports/bench.json.
 //
 //   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only query.top3,index.load,import,embed,coldstart] [--out reports/bench.json]
+//   (`index.load` also times one add / change / delete in each filled pool: the `edit` rows)
 //
 // --quick: small sizes and few repetitions (< 3 min; CI runs it so the bench cannot rot). Ratios are
 // computed within one run, so a noisy shared machine still gives honest comparisons. Exits non-zero
