@@ -4,10 +4,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS build script
 import { buildModel, isBuilt, MODEL_FILES } from '../../scripts/build-model.mjs';
 
+const require = createRequire(import.meta.url);
 const temp = mkdtempSync(join(tmpdir(), 'insight-pool-model-build-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
@@ -66,6 +68,24 @@ describe('build-model', () => {
     expect(isBuilt(first.modelDir)).toBe(false);
     expect(buildModel({ out: a, ifMissing: true }).built).toBe(true);
     expect(snapshot(first.modelDir)).toEqual(snapshot(second.modelDir));
+  });
+
+  it('the int8 file dequantizes with nodes ORT constant-folds at load (Cast, Mul), never DequantizeLinear, which it re-runs every call', () => {
+    const { onnx } = require('onnx-proto');
+    const graph = onnx.ModelProto.decode(readFileSync(join(first.modelDir, 'onnx/model_quantized.onnx'))).graph;
+    const initializers = new Set(graph.initializer.map((t: { name: string }) => t.name));
+    const int8 = graph.initializer.filter((t: { dataType: number }) => t.dataType === 3).map((t: { name: string }) => t.name);
+    expect(int8.length).toBeGreaterThanOrEqual(11); // the embedding table and ten dense layers
+    expect(graph.node.map((n: { opType: string }) => n.opType)).not.toContain('DequantizeLinear');
+    type Node = { opType: string; input: string[]; output: string[] };
+    for (const name of int8) {
+      const users = graph.node.filter((n: Node) => n.input.includes(name));
+      expect(users.map((n: Node) => n.opType)).toEqual(['Cast']);
+      // Its float codes meet only a constant scale: the whole chain is constant, so folded once.
+      const scaled = graph.node.filter((n: Node) => n.input.includes(users[0].output[0]));
+      expect(scaled.map((n: Node) => n.opType)).toEqual(['Mul']);
+      expect(scaled[0].input.filter((i: string) => i !== users[0].output[0]).every((i: string) => initializers.has(i))).toBe(true);
+    }
   });
 
   it('leaves no temp folders behind', () => {
