@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runIndexBench } from './bench/indexes.mjs';
-import { modelProblem, portEngine, tfjsEngine, runEmbedInterleaved } from './bench/embed.mjs';
+import { localModels, modelProblem, portEngine, tfjsEngine, runEmbedInterleaved } from './bench/embed.mjs';
 import { runBrowserBench } from './bench/browser.mjs';
 import { buildForBench, buildApp, startPreview, APP_DIST, BENCH_DIST, root } from './bench/serve.mjs';
 import { measureBundle } from './bench/bundle.mjs';
@@ -46,10 +46,16 @@ if (!args.includes('--skip-node') && (!only || only.includes('query.top3'))) {
 }
 const skipNode = args.includes('--skip-node');
 // Node embedding engines run interleaved with the browser's (or alone with --skip-browser).
-const nodeEngines = async () => (skipNode ? [] : [await portEngine(), await tfjsEngine()]);
+const models = !only || only.includes('embed') ? await localModels() : [];
+const nodeEngines = async () => {
+  if (skipNode) return [];
+  const engines = [];
+  for (const model of models) engines.push(await portEngine(model));
+  return [...engines, await tfjsEngine()];
+};
 
 if (args.includes('--skip-browser')) {
-  if (!skipNode) rows.push(...(await runEmbedInterleaved(await nodeEngines(), { quick, log })));
+  if (!skipNode && (!only || only.includes('embed'))) rows.push(...(await runEmbedInterleaved(await nodeEngines(), { quick, log })));
 } else {
   if (!args.includes('--no-build')) {
     log('building the app + bench.html (vite build)');
@@ -61,7 +67,7 @@ if (args.includes('--skip-browser')) {
   const server = await startPreview();
   log(`vite preview on ${server.url}`);
   try {
-    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, embedSkip: modelProblem(), nodeEngines, only });
+    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, models, nodeEngines, only });
     rows.push(...browserRows);
     Object.assign(meta, { chromium: info.version, crossOriginIsolated: info.crossOriginIsolated, timer_us: Math.round(info.timerResolutionMs * 1000) });
   } finally {

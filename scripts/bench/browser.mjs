@@ -139,13 +139,13 @@ async function coldstartRows(args, url, dist, quick, log) {
 }
 
 /**
- * @param {{ url: string, quick: boolean, log: (s: string) => void, embedSkip?: string }} opts
- * `embedSkip`: why the default model cannot be measured in the browser (rows say so instead).
+ * @param {{ url: string, quick: boolean, log: (s: string) => void, models?: object[] }} opts
+ * `models`: the local models to embed with (embed.mjs localModels(); one with a `problem` gives rows saying so).
  * `dist`: the build the preview serves (for the sizes of fetched files).
  * `nodeEngines`: the Node embedding engines, timed in turn with the browser's (see embed.mjs).
  * `only`: step names to run (query.top3, index.load, import, embed, coldstart); all when absent.
  */
-export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEngines = async () => [], only }) {
+export async function runBrowserBench({ url, dist, quick, log, models = [], nodeEngines = async () => [], only }) {
   const args = await chromiumArgs();
   const context = await persistentContext(args);
   const rows = [];
@@ -175,7 +175,9 @@ export async function runBrowserBench({ url, dist, quick, log, embedSkip, nodeEn
       return r;
     });
     await step('embed', async () => {
-      const engines = [await browserEngine(page, embedSkip), ...(await nodeEngines())];
+      const engines = [];
+      for (const model of models) engines.push(await browserEngine(page, model));
+      engines.push(...(await nodeEngines()));
       return runEmbedInterleaved(engines, { quick, log });
     });
     await context.close();

@@ -1,12 +1,13 @@
 // Embedding throughput on real short sentences, with every engine timed batch by batch in turn
 // (round-robin, order rotated each round), so load from other processes hits all of them alike and
 // the ratios stay honest on a shared machine:
-// - chromium: the embedded default model in the app's embedding worker (bench.html, ORT wasm);
-// - node port: the same model through src/adapters/embedding/node-embedder.ts (onnxruntime-node);
+// - chromium: every ONNX weights file of every registry model under public/models (the embedded default model first)
+//   in the app's embedding worker (bench.html, ORT wasm);
+// - node: the same files through src/adapters/embedding/node-embedder.ts (onnxruntime-node);
 // - node tfjs: the original TF.js model (@energetic-ai/embeddings + model-embeddings-en), the reference.
 // An engine that cannot run gives rows with `skipped: <reason>`, never silently missing rows.
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTs } from './load-ts.mjs';
 import { root } from './serve.mjs';
@@ -14,7 +15,10 @@ import { root } from './serve.mjs';
 const require = createRequire(join(root, 'package.json'));
 export const DEFAULT_MODEL = 'insight-pool/use-lite';
 export const TFJS_MODEL = 'tfjs:use-lite (@energetic-ai)';
-const MODEL_DIR = join(root, 'public/models', DEFAULT_MODEL);
+const MODELS_DIR = join(root, 'public/models');
+const MODEL_DIR = join(MODELS_DIR, DEFAULT_MODEL);
+/** The two weights files transformers.js knows (`quantized: false | true`). */
+export const WEIGHTS = { 'onnx/model.onnx': false, 'onnx/model_quantized.onnx': true };
 const NODE_EMBEDDER = join(root, 'src/adapters/embedding/node-embedder.ts');
 export const BATCHES = [1, 64];
 
@@ -27,9 +31,9 @@ function pct(times, p) {
 }
 
 /** Why the built default model cannot be benchmarked, or undefined when it can. */
-export function modelProblem() {
-  const config = join(MODEL_DIR, 'config.json');
-  if (!existsSync(config) || !existsSync(join(MODEL_DIR, 'onnx/model.onnx'))) {
+export function modelProblem(modelDir = MODEL_DIR) {
+  const config = join(modelDir, 'config.json');
+  if (!existsSync(config) || !existsSync(join(modelDir, 'onnx/model.onnx'))) {
     return `no built model at public/models/${DEFAULT_MODEL} (run node scripts/build-model.mjs)`;
   }
   try {
@@ -43,6 +47,50 @@ export function modelProblem() {
   return undefined;
 }
 
+/** True when the app's model registry (src/core/models.ts) knows this id. */
+async function registryCheck() {
+  const { mods, close } = await loadTs(['/src/core/models.ts']);
+  await close();
+  return (id) => {
+    try {
+      mods[0].getModel(id);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * Every ONNX model present locally, as { model, weights, quantized, modelsDir, problem? }: each weights file of each
+ * model folder (<owner>/<name>/config.json) under `modelsDir`, the embedded default model's float file first. A model
+ * the registry does not know gets a `problem` (the embedders need its pooling and dims), so its rows say why it was not
+ * run; so does a missing or stand-in default model.
+ */
+export async function localModels(modelsDir = MODELS_DIR, isKnown) {
+  isKnown ??= await registryCheck();
+  const dirs = (path) => (existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : []);
+  const found = [];
+  for (const owner of dirs(modelsDir)) {
+    for (const name of dirs(join(modelsDir, owner))) {
+      const model = `${owner}/${name}`;
+      const dir = join(modelsDir, owner, name);
+      if (model === DEFAULT_MODEL || !existsSync(join(dir, 'config.json'))) continue;
+      const problem = isKnown(model) ? undefined : `${model} is not in the model registry (src/core/models.ts)`;
+      for (const [weights, quantized] of Object.entries(WEIGHTS)) {
+        if (existsSync(join(dir, weights))) found.push({ model, weights, quantized, modelsDir, problem });
+      }
+    }
+  }
+  // The default model always gets rows: they are what the targets read, and say why when it cannot run.
+  const dir = join(modelsDir, DEFAULT_MODEL);
+  const problem = modelProblem(dir);
+  const own = Object.entries(WEIGHTS)
+    .filter(([weights], i) => i === 0 || existsSync(join(dir, weights)))
+    .map(([weights, quantized]) => ({ model: DEFAULT_MODEL, weights, quantized, modelsDir, problem }));
+  return [...own, ...found];
+}
+
 /**
  * An engine: `prepare(batch)` readies it for a batch size (or throws), `run(texts, batch)` returns
  * the ms one call took. `skipped` set means it never runs.
@@ -51,11 +99,10 @@ function engine(fields) {
   return { times: new Map(), done: new Map(), ...fields };
 }
 
-/** The port in Node; one embedder per batch size because its batchSize is the texts per ONNX run. */
-export async function portEngine() {
-  const base = { runtime: 'node', model: DEFAULT_MODEL, via: 'node-embedder (onnxruntime-node)' };
+/** A local model in Node; one embedder per batch size because its batchSize is the texts per ONNX run. */
+export async function portEngine({ model = DEFAULT_MODEL, weights = 'onnx/model.onnx', quantized = false, modelsDir = MODELS_DIR, problem } = {}) {
+  const base = { runtime: 'node', model, weights, via: 'node-embedder (onnxruntime-node)' };
   if (!existsSync(NODE_EMBEDDER)) return engine({ ...base, skipped: 'src/adapters/embedding/node-embedder.ts does not exist yet' });
-  const problem = modelProblem();
   if (problem) return engine({ ...base, skipped: problem });
   const { mods, close } = await loadTs(['/src/adapters/embedding/node-embedder.ts']);
   const create = mods[0].createNodeEmbedder;
@@ -66,20 +113,19 @@ export async function portEngine() {
   const byBatch = new Map();
   return engine({
     ...base,
-    dims: 512,
     close,
     async prepare(batch) {
       const t = performance.now();
-      const embedder = await create({ model: DEFAULT_MODEL, modelsDir: join(root, 'public/models'), batchSize: batch });
+      const embedder = await create({ model, quantized, modelsDir, batchSize: batch });
       this.load_ms = round(performance.now() - t, 0);
-      const probe = await embedder.embed(this.warmup); // warm-up
-      if (probe[0]?.length !== 512) throw new Error(`port gives ${probe[0]?.length}-d vectors, expected 512`);
+      this.dims = embedder.dims;
+      await embedder.embed(this.warmup);
       byBatch.set(batch, embedder);
     },
     async run(texts, batch) {
       const t = performance.now();
       const out = await byBatch.get(batch).embed(texts);
-      if (out.length !== texts.length) throw new Error(`port returned ${out.length} vectors for ${texts.length} texts`);
+      if (out.length !== texts.length) throw new Error(`${model} returned ${out.length} vectors for ${texts.length} texts`);
       return performance.now() - t;
     },
   });
@@ -114,19 +160,18 @@ export async function tfjsEngine() {
   }
 }
 
-/** The app's embedding worker in bench.html; the page times each call itself. */
-export async function browserEngine(page, skipReason) {
-  const base = { runtime: 'chromium', model: DEFAULT_MODEL, via: 'embed worker (transformers.js, ORT wasm)' };
-  if (skipReason) return engine({ ...base, skipped: skipReason });
+/** A local model in the app's embedding worker in bench.html; the page times each call itself. */
+export async function browserEngine(page, { model = DEFAULT_MODEL, weights = 'onnx/model.onnx', quantized = false, problem } = {}) {
+  const base = { runtime: 'chromium', model, weights, via: 'embed worker (transformers.js, ORT wasm)' };
+  if (problem) return engine({ ...base, skipped: problem });
   try {
-    const loaded = await page.evaluate((m) => window.bench.embedLoad(m), DEFAULT_MODEL);
-    if (loaded.dims !== 512) return engine({ ...base, skipped: `browser model gives ${loaded.dims}-d vectors, expected 512` });
+    const loaded = await page.evaluate(([m, q]) => window.bench.embedLoad(m, q), [model, quantized]);
     return engine({
       ...base,
       dims: loaded.dims,
       load_ms: round(loaded.loadMs, 0),
       async prepare() {},
-      run: (texts, batch) => page.evaluate(([t, b]) => window.bench.embedRun(t, b), [texts, batch]),
+      run: (texts, batch) => page.evaluate(([t, b, m, q]) => window.bench.embedRun(t, b, m, q), [texts, batch, model, quantized]),
     });
   } catch (err) {
     return engine({ ...base, skipped: `model not loadable in the browser: ${msg(err)}` });
@@ -170,7 +215,7 @@ export async function runEmbedInterleaved(engines, { quick = false, log = consol
   const rows = [];
   for (const e of engines) {
     for (const batch of BATCHES) {
-      const base = { name: 'embed', runtime: e.runtime, model: e.model, via: e.via, batch };
+      const base = { name: 'embed', runtime: e.runtime, model: e.model, ...(e.weights && { weights: e.weights }), via: e.via, batch };
       const times = e.times.get(batch);
       if (e.skipped || !times?.length) {
         rows.push({ ...base, skipped: e.skipped ?? 'not run' });
@@ -182,6 +227,7 @@ export async function runEmbedInterleaved(engines, { quick = false, log = consol
     }
     await e.close?.();
   }
-  log(`embed (${live.length} engines interleaved): ${rows.filter((r) => r.per_s).map((r) => `${r.runtime}/${r.model === TFJS_MODEL ? 'tfjs' : 'port'} b=${r.batch} ${r.per_s}/s`).join(', ')}`);
+  const label = (r) => (r.model === TFJS_MODEL ? 'tfjs' : `${r.model === DEFAULT_MODEL ? 'port' : r.model}${r.weights?.includes('quantized') ? ' (quantized)' : ''}`);
+  log(`embed (${live.length} engines interleaved): ${rows.filter((r) => r.per_s).map((r) => `${r.runtime}/${label(r)} b=${r.batch} ${r.per_s}/s`).join(', ')}`);
   return rows;
 }

@@ -9,9 +9,15 @@ const mb = (b) => (b === undefined ? '' : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB
 
 const pair = (r) => (r?.p50_ms === undefined ? '' : r.p95_ms === undefined || r.p95_ms === r.p50_ms ? fmt(r.p50_ms) : `${fmt(r.p50_ms)} / ${fmt(r.p95_ms)}`);
 
+/** What a line measures: the index, or for embedding the model and its weights file (float and int8 weights are
+ *  different models as far as speed and vectors go). */
+function whatOf(r) {
+  if (r.name !== 'embed') return r.index;
+  return r.weights ? `${r.model} ${r.weights.replace(/^onnx\//, '')}` : r.model;
+}
+
 function keyOf(r) {
-  const what = r.name === 'embed' ? r.model : r.index;
-  return [r.name, r.data ?? '', r.n ?? '', r.dims ?? '', what ?? '', r.batch ?? '', r.name === 'embed' ? '' : r.via ?? ''].join('|');
+  return [r.name, r.data ?? '', r.n ?? '', r.dims ?? '', whatOf(r) ?? '', r.batch ?? '', r.name === 'embed' ? '' : r.via ?? ''].join('|');
 }
 
 function find(rows, pred) {
@@ -23,7 +29,7 @@ export function lines(rows) {
   const map = new Map();
   for (const r of rows) {
     const k = keyOf(r);
-    if (!map.has(k)) map.set(k, { key: k, name: r.name, data: r.data, n: r.n, dims: r.dims, what: r.name === 'embed' ? r.model : r.index, batch: r.batch, via: r.via });
+    if (!map.has(k)) map.set(k, { key: k, name: r.name, data: r.data, n: r.n, dims: r.dims, what: whatOf(r), batch: r.batch, via: r.via });
     map.get(k)[r.runtime] = r;
   }
   const out = [...map.values()];
@@ -89,10 +95,12 @@ export function checkTargets(rows, quick) {
   // The real import path only: not the experiments or the insert-only comparison rows.
   const imp = find(rows, (r) => r.name === 'import' && r.n === 10000 && String(r.via).startsWith('pool file'));
   add('import 10k memories with vectors ≤ 2 s (chromium)', imp, imp && `${imp.p50_ms} ms via ${imp.via}`, imp && imp.p50_ms <= 2000);
-  const port = find(rows, (r) => r.name === 'embed' && r.runtime === 'node' && r.model === 'insight-pool/use-lite' && r.batch === 64);
+  // The embedded model as the app loads it: the float weights.
+  const app = (r) => r.name === 'embed' && r.model === 'insight-pool/use-lite' && (r.weights ?? 'onnx/model.onnx') === 'onnx/model.onnx' && r.batch === 64;
+  const port = find(rows, (r) => app(r) && r.runtime === 'node');
   const tfjs = find(rows, (r) => r.name === 'embed' && r.model === TFJS && r.batch === 64);
-  const browser = find(rows, (r) => r.name === 'embed' && r.runtime === 'chromium' && r.model === 'insight-pool/use-lite' && r.batch === 64);
-  const why = (r, runtime) => rows.find((x) => x.name === 'embed' && x.runtime === runtime && x.model === 'insight-pool/use-lite' && x.batch === 64)?.skipped ?? '';
+  const browser = find(rows, (r) => app(r) && r.runtime === 'chromium');
+  const why = (r, runtime) => rows.find((x) => app(x) && x.runtime === runtime)?.skipped ?? '';
   add('embedded model ≥ 3× TF.js reference sentences/s (node, batch 64)', port && tfjs ? port : undefined, port && tfjs && `${port.per_s} vs ${tfjs.per_s} /s = ${fmt(port.per_s / tfjs.per_s, 2)}×`, port && tfjs && port.per_s >= 3 * tfjs.per_s, why(port, 'node'));
   add('browser worker within 1.5× of onnxruntime-node (batch 64)', port && browser ? port : undefined, port && browser && `${browser.per_s} vs ${port.per_s} /s = node/browser ${fmt(port.per_s / browser.per_s, 2)}×`, port && browser && port.per_s <= 1.5 * browser.per_s, why(browser, 'chromium') || why(port, 'node'));
   return t;

@@ -29,30 +29,35 @@ function call(message: Unsent<Extract<WorkerRequest, { type: 'load' | 'embed' }>
   });
 }
 
-let loadedSpec: ModelSpec | undefined;
+/** Specs of the models this worker has loaded, by `id|quantized` (the worker keeps each pipeline too). */
+const loaded = new Map<string, ModelSpec>();
+const keyOf = (id: string, quantized: boolean) => `${id}|${quantized}`;
 
 /**
- * Loads a model in a fresh copy of the app's embedding worker and warms it up (ORT's first runs
- * allocate and pick kernels). Rejects with the worker's message when the model cannot load.
+ * Loads a model in the app's embedding worker and warms it up (ORT's first runs allocate and pick kernels).
+ * `quantized` picks onnx/model_quantized.onnx or onnx/model.onnx; default: what the app loads.
+ * Rejects with the worker's message when the model cannot load.
  */
-export async function embedLoad(modelId = DEFAULT_MODEL_ID): Promise<{ model: string; dims: number; loadMs: number }> {
+export async function embedLoad(modelId = DEFAULT_MODEL_ID, quantized?: boolean): Promise<{ model: string; quantized: boolean; dims: number; loadMs: number }> {
   const info = getModel(modelId);
-  // The spec the app itself sends (sentence output, quantized, …).
-  const spec = specFor(info);
+  // The spec the app itself sends (sentence output, pooling, …).
+  const spec = { ...specFor(info), quantized: quantized ?? info.quantized };
   const t0 = performance.now();
-  const loaded = await call({ type: 'load', model: spec });
+  const answer = await call({ type: 'load', model: spec });
   const loadMs = performance.now() - t0;
-  if (loaded.type !== 'loaded') throw new Error('embedding worker answered out of order');
-  loadedSpec = spec;
+  if (answer.type !== 'loaded') throw new Error('embedding worker answered out of order');
+  if (answer.dims !== info.dims) throw new Error(`${info.id} gives ${answer.dims}-d vectors but the registry says ${info.dims}`);
+  loaded.set(keyOf(info.id, spec.quantized), spec);
   await call({ type: 'embed', model: spec, texts: benchSentences(64), batchSize: 64 });
-  return { model: info.id, dims: loaded.dims, loadMs };
+  return { model: info.id, quantized: spec.quantized, dims: answer.dims, loadMs };
 }
 
 /** Embeds `texts` in requests of `batch` (what the app pays: postMessage both ways included); returns ms. */
-export async function embedRun(texts: string[], batch: number): Promise<number> {
-  if (!loadedSpec) throw new Error('embedLoad() first');
+export async function embedRun(texts: string[], batch: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<number> {
+  const spec = loaded.get(keyOf(modelId, quantized));
+  if (!spec) throw new Error(`embedLoad(${JSON.stringify(modelId)}, ${quantized}) first`);
   const t = performance.now();
-  const res = await call({ type: 'embed', model: loadedSpec, texts, batchSize: batch });
+  const res = await call({ type: 'embed', model: spec, texts, batchSize: batch });
   const ms = performance.now() - t;
   if (res.type !== 'result' || res.vectors.length !== texts.length) throw new Error('embed worker returned the wrong number of vectors');
   return ms;

@@ -10,6 +10,9 @@ import { percentile, recallAt } from '../../src/bench/stats';
 import { checkTargets, lines } from '../../scripts/bench/report.mjs';
 // @ts-expect-error plain .mjs modules without type declarations
 import { measureBundle } from '../../scripts/bench/bundle.mjs';
+// @ts-expect-error plain .mjs modules without type declarations
+import { localModels } from '../../scripts/bench/embed.mjs';
+import { getModel } from '../../src/core/models';
 
 describe('bench statistics', () => {
   it('nearest-rank percentiles and recall@k against the exact lists', () => {
@@ -68,6 +71,67 @@ describe('report', () => {
     expect(status('import 10k').value).toContain('2500');
     expect(status('100k pool').status).toBe('not measured');
     expect(status('TF.js').detail).toBe('no model');
+  });
+});
+
+describe('embedding models', () => {
+  const known = (id: string) => {
+    try {
+      return Boolean(getModel(id));
+    } catch {
+      return false;
+    }
+  };
+  const folder = (root: string, model: string, files: string[]) => {
+    for (const f of files) {
+      mkdirSync(join(root, model, 'onnx'), { recursive: true });
+      writeFileSync(join(root, model, f), f === 'config.json' ? '{}' : 'x');
+    }
+  };
+
+  it('benches every weights file of every local model folder, the default float file first; says why one cannot run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'bench-models-'));
+    folder(root, 'Xenova/all-MiniLM-L6-v2', ['config.json', 'onnx/model_quantized.onnx']);
+    folder(root, 'someone/unknown', ['config.json', 'onnx/model.onnx']);
+    folder(root, 'someone/no-config', ['onnx/model.onnx']);
+    folder(root, 'insight-pool/use-lite', ['config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx']);
+    const found = await localModels(root, known);
+    expect(found.map((m: { model: string; weights: string }) => `${m.model} ${m.weights}`)).toEqual([
+      'insight-pool/use-lite onnx/model.onnx',
+      'insight-pool/use-lite onnx/model_quantized.onnx',
+      'Xenova/all-MiniLM-L6-v2 onnx/model_quantized.onnx',
+      'someone/unknown onnx/model.onnx',
+    ]);
+    expect(found.map((m: { quantized: boolean }) => m.quantized)).toEqual([false, true, true, false]);
+    expect(found.slice(0, 3).every((m: { problem?: string }) => m.problem === undefined)).toBe(true);
+    expect(found[3].problem).toContain('not in the model registry');
+  });
+
+  it('keeps rows for the default model, saying why, when its folder is missing', async () => {
+    const found = await localModels(mkdtempSync(join(tmpdir(), 'bench-models-')), known);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ model: 'insight-pool/use-lite', weights: 'onnx/model.onnx' });
+    expect(found[0].problem).toContain('no built model');
+  });
+
+  it('puts each weights file on its own line with its own browser/node ratio; the targets read the float file', () => {
+    const e = (runtime: string, weights: string, per_s: number) => ({ name: 'embed', runtime, model: 'insight-pool/use-lite', weights, batch: 64, per_s });
+    const rows = [
+      e('chromium', 'onnx/model_quantized.onnx', 200),
+      e('node', 'onnx/model_quantized.onnx', 250),
+      e('chromium', 'onnx/model.onnx', 100),
+      e('node', 'onnx/model.onnx', 300),
+      { name: 'embed', runtime: 'node', model: 'tfjs:use-lite (@energetic-ai)', batch: 64, per_s: 50 },
+    ];
+    const ls = lines(rows);
+    const of = (what: string) => ls.find((l: { what: string }) => l.what === what);
+    expect(of('insight-pool/use-lite model.onnx').ratio).toContain('browser/node 0.33×');
+    expect(of('insight-pool/use-lite model_quantized.onnx').ratio).toContain('browser/node 0.8×');
+    const t = checkTargets(rows, false);
+    const browser = t.find((x: { target: string }) => x.target.startsWith('browser worker'));
+    expect(browser.status).toBe('MISSED');
+    expect(browser.value).toContain('100 vs 300');
+    expect(t.find((x: { target: string }) => x.target.includes('TF.js')).value).toContain('300 vs 50');
   });
 });
 

@@ -18,6 +18,9 @@ export interface NodeEmbedderOptions {
   model?: string;
   /** Folder holding `<model id>/config.json` etc.; default: the project's public/models. */
   modelsDir?: string;
+  /** Load onnx/model_quantized.onnx (true) or onnx/model.onnx (false) instead of the registry's choice. The two
+   *  give different vectors, so the fingerprint follows the file. */
+  quantized?: boolean;
   /** Texts per ONNX run; default 32 (as the browser worker). */
   batchSize?: number;
   onProgress?: (p: EmbedProgress) => void;
@@ -75,7 +78,8 @@ function fingerprintOf(info: ModelInfo, modelDir: string): string {
 }
 
 export async function createNodeEmbedder(options: NodeEmbedderOptions = {}): Promise<NodeEmbedder> {
-  const info = getModel(options.model ?? DEFAULT_MODEL_ID);
+  const registered = getModel(options.model ?? DEFAULT_MODEL_ID);
+  const info = options.quantized === undefined ? registered : { ...registered, quantized: options.quantized };
   const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
   const modelDir = join(modelsDir, ...info.id.split('/'));
   const batchSize = options.batchSize ?? 32;
