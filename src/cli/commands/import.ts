@@ -6,7 +6,7 @@ import { planMerge, resolveMerge, sameModel, type IncomingBatch, type MergePlan,
 import { num, oneOf, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
 import { UsageError } from '../errors';
-import { loadMemoryFile, loadPool, savePool, type CliPool } from '../pool-store';
+import { changing, loadMemoryFile, loadPool, savePool, type CliPool } from '../pool-store';
 
 export const IMPORT_USAGE = `insight-pool import <file> --pool <file> [--threshold 0.95] [--near keep-both|keep-existing|keep-incoming] [--skip-flagged] [--domain d] [--model id] [--dry-run]`;
 export const MERGE_USAGE = `insight-pool merge <a.jsonl> <b> --out <c.jsonl[.gz]> [--threshold 0.95] [--near keep-both|keep-existing|keep-incoming] [--skip-flagged] [--model id]`;
@@ -27,11 +27,15 @@ export async function importCommand(argv: string[], ctx: CliContext): Promise<nu
   const poolPath = requireStr('import', p, 'pool');
   if (p.positionals.length !== 1) throw new UsageError(`import: expected one file to import, got ${p.positionals.length}`);
   const settings = mergeSettings('import', p);
-  const pool = await loadPool(poolPath, true);
+  const dryRun = Boolean(p.values['dry-run']);
   const batch = await loadMemoryFile(p.positionals[0], { domain: str(p, 'domain') });
-  const result = await mergeInto(pool, batch, settings, ctx);
-  if (!p.values['dry-run']) await savePool(poolPath, result.memories, { model: result.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
-  report(result.plan, result.inserted, result.replaced, result.memories.length, batch, poolPath, Boolean(p.values['dry-run']), ctx);
+  const result = await changing(poolPath, dryRun, ctx, async () => {
+    const pool = await loadPool(poolPath, true);
+    const merged = await mergeInto(pool, batch, settings, ctx);
+    if (!dryRun) await savePool(poolPath, merged.memories, { model: merged.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+    return merged;
+  });
+  report(result.plan, result.inserted, result.replaced, result.memories.length, batch, poolPath, dryRun, ctx);
   return 0;
 }
 
@@ -41,11 +45,16 @@ export async function mergeCommand(argv: string[], ctx: CliContext): Promise<num
   if (p.positionals.length !== 2) throw new UsageError(`merge: expected two files (a b), got ${p.positionals.length}`);
   const settings = mergeSettings('merge', p);
   const [a, b] = p.positionals;
-  const pool = await loadPool(a, false);
+  const dryRun = Boolean(p.values['dry-run']);
   const batch = await loadMemoryFile(b, { domain: str(p, 'domain') });
-  const result = await mergeInto(pool, batch, settings, ctx);
-  if (!p.values['dry-run']) await savePool(out, result.memories, { model: result.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
-  report(result.plan, result.inserted, result.replaced, result.memories.length, batch, out, Boolean(p.values['dry-run']), ctx);
+  // `out` may be `a` itself, or a pool another run is writing.
+  const result = await changing(out, dryRun, ctx, async () => {
+    const pool = await loadPool(a, false);
+    const merged = await mergeInto(pool, batch, settings, ctx);
+    if (!dryRun) await savePool(out, merged.memories, { model: merged.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+    return merged;
+  });
+  report(result.plan, result.inserted, result.replaced, result.memories.length, batch, out, dryRun, ctx);
   return 0;
 }
 

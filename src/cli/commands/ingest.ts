@@ -9,7 +9,7 @@ import { toSummaryMemory, toTrajectoryMemory, toWorkflowMemory } from '../../cor
 import { list, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
 import { InputError, UsageError } from '../errors';
-import { loadPool, savePool } from '../pool-store';
+import { changing, loadPool, savePool } from '../pool-store';
 
 export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json]`;
 
@@ -67,21 +67,24 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
     }
   }
 
-  const pool = await loadPool(poolPath, true);
-  const seen = new Set(await Promise.all(pool.memories.map((m) => contentHash(m))));
-  const fresh: Memory[] = [];
-  for (const m of drafts) {
-    const h = await contentHash(m);
-    if (seen.has(h)) continue;
-    seen.add(h);
-    fresh.push(m);
-  }
-  const embedder = await ctx.embedder(str(p, 'model') ?? pool.model?.id);
-  const realigned = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx, 'pool memories');
-  if (realigned) ctx.note(`re-embedded ${realigned} pool memories with ${embedder.model}`);
-  await alignVectors(fresh, embedder, pool.keyMode, undefined, ctx, 'new memories');
-  const all = [...pool.memories, ...fresh];
-  await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+  const { fresh, all } = await changing(poolPath, false, ctx, async () => {
+    const pool = await loadPool(poolPath, true);
+    const seen = new Set(await Promise.all(pool.memories.map((m) => contentHash(m))));
+    const fresh: Memory[] = [];
+    for (const m of drafts) {
+      const h = await contentHash(m);
+      if (seen.has(h)) continue;
+      seen.add(h);
+      fresh.push(m);
+    }
+    const embedder = await ctx.embedder(str(p, 'model') ?? pool.model?.id);
+    const realigned = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx, 'pool memories');
+    if (realigned) ctx.note(`re-embedded ${realigned} pool memories with ${embedder.model}`);
+    await alignVectors(fresh, embedder, pool.keyMode, undefined, ctx, 'new memories');
+    const all = [...pool.memories, ...fresh];
+    await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+    return { fresh, all };
+  });
   const byLevel = levels.map((l) => `${fresh.filter((m) => m.level === l).length} ${l}`).join(', ');
   ctx.out(`ingested ${ok.length} trajectories → ${fresh.length} new memories (${byLevel}; ${drafts.length - fresh.length} duplicates skipped) into ${poolPath}; pool now ${all.length} memories`);
   return 0;
