@@ -141,7 +141,9 @@ export async function withPoolLock<T>(path: string, write: () => Promise<T>, opt
       }
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new InputError(`${path}: its folder ${dirname(path)} does not exist`);
+      if (code !== 'EEXIST') throw error;
     }
     const seen = await readFile(lock, 'utf8').catch(() => undefined);
     if (seen === undefined) continue; // released meanwhile

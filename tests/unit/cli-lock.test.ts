@@ -85,6 +85,13 @@ describe('one pool file, several writers', () => {
     expect(entered).toBe(true);
   });
 
+  it('a pool in a folder that does not exist is bad input, named', async () => {
+    const dir = tempDir();
+    const r = await cli(['import', await poolFile(join(dir, 'in.jsonl'), ['New one']), '--pool', join(dir, 'nope', 'pool.jsonl')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'nope', 'pool.jsonl')}: its folder ${join(dir, 'nope')} does not exist`);
+  });
+
   it('releases the lock when the command fails', async () => {
     const dir = tempDir();
     const pool = await poolFile(join(dir, 'pool.jsonl'), ['Existing']);
