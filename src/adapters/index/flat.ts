@@ -3,11 +3,11 @@
 // With wasm SIMD the rows live in the kernel's linear memory and f32x4 does the scan (about 3x the
 // plain-JS loop in V8); without it, the unrolled JS loop below does the same work.
 import type { Candidate, IndexedVector, VectorIndex } from './types';
-import { TopK } from './topk';
+import { TopK, type Accept } from './topk';
 import { checkDims, checkItems, checkVector, writeNormalized, VectorSlots, type RowAllocator } from './slots';
 import { tryScanKernel, WasmArena } from './wasm-kernels';
 
-export type Accept = (id: string) => boolean;
+export type { Accept } from './topk';
 
 /**
  * Scans rows [0, n) and keeps the best k. Four independent accumulators let V8 overlap the
@@ -39,14 +39,6 @@ export function scanFloat(
     }
     for (; j < dims; j++) a0 += data[off + j] * q[j];
     const score = a0 + a1 + (a2 + a3);
-    if (score > top.worst && (accept === undefined || accept(ids[s]))) top.push(s, score);
-  }
-}
-
-/** Top-k over precomputed per-row scores (from a wasm kernel). */
-export function selectTop(scores: Float32Array | Int32Array, n: number, top: TopK, ids: string[], accept?: Accept): void {
-  for (let s = 0; s < n; s++) {
-    const score = scores[s];
     if (score > top.worst && (accept === undefined || accept(ids[s]))) top.push(s, score);
   }
 }
@@ -131,8 +123,8 @@ export class FlatIndex implements VectorIndex {
       const q = new Float32Array(arena.buffer, arena.queryPtr, slots.stride);
       writeNormalized(query, q, 0);
       q.fill(0, this.dims); // padding lanes must be 0, not whatever the region held before
-      const out = arena.scan(slots.count);
-      selectTop(new Float32Array(arena.buffer, out, slots.count), slots.count, top, slots.ids, accept);
+      arena.scan(slots.count);
+      arena.selectTop(slots.count, top, slots.ids, accept, true);
     } else {
       writeNormalized(query, this.query, 0);
       scanFloat(slots.data, slots.count, this.dims, slots.stride, this.query, top, slots.ids, accept);

@@ -8,8 +8,8 @@
 // 8 bits on them. The query is folded with the inverse scales into int16 so the integer dot product
 // ranks like the float one.
 import type { Candidate, IndexedVector, VectorIndex } from './types';
-import { TopK } from './topk';
-import { candidates, selectTop, type Accept, type ScanOptions } from './flat';
+import { selectTop, TopK, type Accept } from './topk';
+import { candidates, type ScanOptions } from './flat';
 import { checkDims, checkItems, checkVector, normalized, VectorRefs } from './slots';
 import { tryScanKernel, WasmArena } from './wasm-kernels';
 
@@ -208,19 +208,17 @@ export class Int8Index implements VectorIndex {
     let peak = 0;
     for (let i = 0; i < dims; i++) peak = Math.max(peak, Math.abs(q[i] * maxAbs[i]));
     const t = peak > 0 ? this.qmax / peak : 0;
-    let scores: Int32Array;
+    const pool = new TopK(Math.min(n, Math.max(k * this.oversample, this.minCandidates)));
     if (this.arena) {
       const arena = this.arena;
       const qc = this.relaxed ? new Int8Array(arena.buffer, arena.queryPtr, padded) : new Int16Array(arena.buffer, arena.queryPtr, padded);
       for (let i = 0; i < dims; i++) qc[i] = Math.round(q[i] * maxAbs[i] * t);
       qc.fill(0, dims);
-      scores = new Int32Array(arena.buffer, arena.scan(n), n);
+      arena.scan(n);
+      arena.selectTop(n, pool, this.slots.ids, accept);
     } else {
-      scores = this.scanJs(q, t, n);
+      selectTop(this.scanJs(q, t, n), n, pool, this.slots.ids, accept);
     }
-
-    const pool = new TopK(Math.min(n, Math.max(k * this.oversample, this.minCandidates)));
-    selectTop(scores, n, pool, this.slots.ids, accept);
 
     // Exact re-scoring of the survivors from the float rows.
     const top = new TopK(k);

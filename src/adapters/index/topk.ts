@@ -13,6 +13,11 @@ export class TopK {
     this.slots = new Int32Array(k);
   }
 
+  clear(): void {
+    this.count = 0;
+    this.worst = -Infinity;
+  }
+
   push(slot: number, score: number): void {
     const { scores, slots, k } = this;
     let i = this.count < k ? this.count++ : k - 1;
@@ -24,5 +29,19 @@ export class TopK {
     scores[i] = score;
     slots[i] = slot;
     if (this.count === k) this.worst = scores[k - 1];
+  }
+}
+
+export type Accept = (id: string) => boolean;
+
+/** Top-k over precomputed per-row scores (from a wasm kernel); `accept` runs only for rows that would enter. */
+export function selectTop(scores: Float32Array | Int32Array, n: number, top: TopK, ids: string[], accept?: Accept): void {
+  let worst = top.worst;
+  for (let s = 0; s < n; s++) {
+    const score = scores[s];
+    if (score > worst && (accept === undefined || accept(ids[s]))) {
+      top.push(s, score);
+      worst = top.worst;
+    }
   }
 }
