@@ -7,8 +7,6 @@ import { TopK, type Accept } from './topk';
 import { checkDims, checkItems, checkVector, writeNormalized, VectorSlots, type RowAllocator } from './slots';
 import { tryScanKernel, WasmArena } from './wasm-kernels';
 
-export type { Accept } from './topk';
-
 /**
  * Scans rows [0, n) and keeps the best k. Four independent accumulators let V8 overlap the
  * multiply-adds (one accumulator serializes on add latency); `accept` runs only for rows that would

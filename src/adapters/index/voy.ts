@@ -10,7 +10,7 @@ import * as bg from 'voy-search/voy_search_bg.js';
 import initVoyWasm from 'voy-search/voy_search_bg.wasm?init';
 import type { Candidate, IndexedVector, VectorIndex } from './types';
 import { checkDims, checkItems, checkVector, IndexInputError, normalized } from './slots';
-import type { Accept } from './flat';
+import type { Accept } from './topk';
 
 export const VOY_MAX_DIMS = 768;
 

@@ -3,7 +3,8 @@
 // no inner-loop bookkeeping, constant load offsets. Modules stay well under Chromium's 4 KB limit for
 // synchronous compilation on the main thread, so indexes can be created synchronously.
 //
-// Kernels write one score per row into `out`; selection (top-k, `accept` filters) stays in JS.
+// Kernels write one score per row into `out`; a second function collects the few rows worth selecting from, and the
+// selection itself (top-k, `accept` filters) stays in JS.
 
 import { selectTop, TopK, type Accept } from './topk';
 
@@ -198,7 +199,7 @@ function dotF32Body(paddedDims: number): (c: Code) => void {
  * collect(scores ptr, n, threshold, out ptr) → count: for every row whose score is ≥ threshold, in row order, writes
  * the pair (row index, score) to out, so the caller reads the few picks sequentially instead of reaching back into
  * the scores (cache misses once the scan has streamed tens of megabytes past them). Four scores per SIMD compare;
- * only a group holding a pick (rare: about k·stride rows of n) takes the scalar path, which is branchless (the pair
+ * only a group holding a pick (rare: see WasmArena.selectTop) takes the scalar path, which is branchless (the pair
  * is always stored, the count advances by the comparison). The same selection in JS measured 0.3–0.55 ms over 100k
  * scores in Chromium, up to a tenth of a top-3 query.
  */
@@ -213,12 +214,12 @@ function collectBody(score: 'i32' | 'f32'): number[] {
   const MASK = 7;
   const END4 = 8;
   const TV = 9;
+  const VEC = 10;
+  const PAIR = 11;
   const c = new Code();
   const load = () => (score === 'i32' ? c.op(0x28, 0x02, 0x00) : c.op(0x2a, 0x02, 0x00)); // i32.load / f32.load
   const ge = () => (score === 'i32' ? c.op(0x4e) : c.op(0x60)); // i32.ge_s / f32.ge
-  const VEC = 10;
-  const PAIR = 11;
-  // Appends (row + lane, its score) to out when bit `lane` of MASK is set; `score` leaves that score on the stack.
+  // Appends (row + lane, its score) to out when bit `lane` of MASK is set; `value` leaves that score on the stack.
   const emitLane = (lane: number, value: () => void) => {
     c.get(OUT).get(COUNT).i32(3).op(0x74, 0x6a).tee(PAIR).get(ROW).i32(lane).op(0x6a).op(0x36, 0x02, 0x00); // pair.row
     c.get(PAIR);
