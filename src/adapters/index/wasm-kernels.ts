@@ -204,18 +204,8 @@ function dotF32Body(paddedDims: number): (c: Code) => void {
  * scores in Chromium, up to a tenth of a top-3 query.
  */
 function collectBody(score: 'i32' | 'f32'): number[] {
-  const P = 0;
-  const N = 1;
-  const T = 2;
-  const OUT = 3;
-  const END = 4;
-  const COUNT = 5;
-  const ROW = 6;
-  const MASK = 7;
-  const END4 = 8;
-  const TV = 9;
-  const VEC = 10;
-  const PAIR = 11;
+  // Parameters (scores ptr, n, threshold, out ptr), then the locals declared at the end: five i32, two v128, one i32.
+  const [P, N, T, OUT, END, COUNT, ROW, MASK, END4, TV, VEC, PAIR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const c = new Code();
   const load = () => (score === 'i32' ? c.op(0x28, 0x02, 0x00) : c.op(0x2a, 0x02, 0x00)); // i32.load / f32.load
   const ge = () => (score === 'i32' ? c.op(0x4e) : c.op(0x60)); // i32.ge_s / f32.ge

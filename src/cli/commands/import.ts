@@ -29,12 +29,7 @@ export async function importCommand(argv: string[], ctx: CliContext): Promise<nu
   const settings = mergeSettings('import', p);
   const dryRun = Boolean(p.values['dry-run']);
   const batch = await loadMemoryFile(p.positionals[0], { domain: str(p, 'domain') });
-  const result = await changing(poolPath, dryRun, ctx, async () => {
-    const pool = await loadPool(poolPath, true);
-    const merged = await mergeInto(pool, batch, settings, ctx);
-    if (!dryRun) await savePool(poolPath, merged.memories, { model: merged.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
-    return merged;
-  });
+  const result = await mergeAndSave(poolPath, poolPath, true, batch, settings, dryRun, ctx);
   report(result.plan, result.inserted, result.replaced, result.memories.length, batch, poolPath, dryRun, ctx);
   return 0;
 }
@@ -48,14 +43,19 @@ export async function mergeCommand(argv: string[], ctx: CliContext): Promise<num
   const dryRun = Boolean(p.values['dry-run']);
   const batch = await loadMemoryFile(b, { domain: str(p, 'domain') });
   // `out` may be `a` itself, or a pool another run is writing.
-  const result = await changing(out, dryRun, ctx, async () => {
-    const pool = await loadPool(a, false);
-    const merged = await mergeInto(pool, batch, settings, ctx);
-    if (!dryRun) await savePool(out, merged.memories, { model: merged.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
-    return merged;
-  });
+  const result = await mergeAndSave(a, out, false, batch, settings, dryRun, ctx);
   report(result.plan, result.inserted, result.replaced, result.memories.length, batch, out, dryRun, ctx);
   return 0;
+}
+
+/** Merges `batch` into the pool read from `from` and writes the result to `to` (unless a dry run), under `to`'s lock. */
+function mergeAndSave(from: string, to: string, create: boolean, batch: IncomingBatch, settings: MergeSettings, dryRun: boolean, ctx: CliContext) {
+  return changing(to, dryRun, ctx, async () => {
+    const pool = await loadPool(from, create);
+    const merged = await mergeInto(pool, batch, settings, ctx);
+    if (!dryRun) await savePool(to, merged.memories, { model: merged.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+    return merged;
+  });
 }
 
 interface MergeSettings {
