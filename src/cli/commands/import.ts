@@ -6,6 +6,7 @@ import { planMerge, resolveMerge, sameModel, type IncomingBatch, type MergePlan,
 import { num, oneOf, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
 import { UsageError } from '../errors';
+import { nearestIn } from '../nearest';
 import { changing, loadMemoryFile, loadPool, savePool, type CliPool } from '../pool-store';
 
 export const IMPORT_USAGE = `insight-pool import <file> --pool <file> [--threshold 0.95] [--near keep-both|keep-existing|keep-incoming] [--skip-flagged] [--domain d] [--model id] [--dry-run]`;
@@ -98,7 +99,7 @@ async function mergeInto(pool: CliPool, batch: IncomingBatch, settings: MergeSet
     if (n) ctx.note(`re-embedded ${n} pool memories with ${model.id}`);
   }
   const existing = await Promise.all(pool.memories.map(async (m) => ({ ...m, hash: await contentHash(m) })));
-  const options = { pool: { ...model, keyMode: pool.keyMode }, nearThreshold: settings.threshold };
+  const options = { pool: { ...model, keyMode: pool.keyMode }, nearThreshold: settings.threshold, nearest: await nearestIn(existing, model) };
   let plan = await planMerge(existing, batch, options);
   if (plan.toEmbed > 0) {
     const embedder = await ctx.embedder(targetId);

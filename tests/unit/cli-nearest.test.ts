@@ -1,0 +1,52 @@
+// The CLI's near-duplicate lookup (an index over the pool) must find what planMerge's full scan finds: the same
+// closest memory with the same exact cosine, only among memories of the pool's model.
+import { describe, expect, it } from 'vitest';
+import type { ExistingMemory } from '../../src/core/pool-file';
+import { createMemory } from '../../src/core/memory';
+import { cosine } from '../../src/core/vectors';
+import { nearestIn } from '../../src/cli/nearest';
+import { atCosine, mulberry32, syntheticSet } from '../../scripts/bench/synthetic';
+
+const DIMS = 48;
+const MODEL = { id: 'insight-pool/use-lite', dims: DIMS };
+
+function pool(vectors: Float32Array[], model = MODEL.id): ExistingMemory[] {
+  return vectors.map((vector, i) => ({
+    ...createMemory({ title: `memory ${model} ${i}`, content: 'how and why' }, new Date('2026-01-01T00:00:00Z')),
+    embedding: { model, dims: vector.length, key: `memory ${i}`, vector },
+  }));
+}
+
+function fullScan(existing: ExistingMemory[], v: Float32Array) {
+  let best: { memory: ExistingMemory; score: number } | undefined;
+  for (const m of existing) {
+    if (m.embedding?.model !== MODEL.id) continue;
+    const score = cosine(v, m.embedding.vector);
+    if (!best || score > best.score) best = { memory: m, score };
+  }
+  return best;
+}
+
+describe('nearestIn', () => {
+  it('finds the memory a full scan finds, with its exact cosine, for near-duplicates and ordinary queries alike', async () => {
+    const { vectors, queries } = syntheticSet({ n: 3000, dims: DIMS, queries: 30, seed: 4 });
+    const rand = mulberry32(2);
+    // Some pool vectors are not unit length: files can hold such vectors; cosine does not care, nor may the lookup.
+    const stored = vectors.map((v, i) => (i % 7 === 0 ? v.map((x) => x * 3) : v));
+    const existing = [...pool(stored), ...pool(syntheticSet({ n: 200, dims: DIMS, queries: 0, seed: 8 }).vectors, 'other/model')];
+    const nearest = await nearestIn(existing, MODEL);
+    const near = Array.from({ length: 30 }, (_, i) => atCosine(vectors[(i * 97) % 3000], 0.96 + 0.03 * rand(), rand));
+    for (const q of [...queries, ...near]) {
+      const got = nearest(q)!;
+      const want = fullScan(existing, q)!;
+      expect(got.memory.id).toBe(want.memory.id);
+      expect(got.score).toBeCloseTo(want.score, 6);
+      expect(got.memory.embedding!.model).toBe(MODEL.id);
+    }
+  });
+
+  it('has nothing to offer when no pool memory is in the model', async () => {
+    const nearest = await nearestIn(pool([new Float32Array(DIMS).fill(1)], 'other/model'), MODEL);
+    expect(nearest(new Float32Array(DIMS).fill(1))).toBeUndefined();
+  });
+});
