@@ -136,9 +136,13 @@ export async function withPoolLock<T>(path: string, write: () => Promise<T>, opt
       const handle = await open(lock, 'wx');
       try {
         await handle.writeFile(mine);
-      } finally {
-        await handle.close();
+      } catch (error) {
+        // Not left behind empty: the next run would wait for it to go stale.
+        await handle.close().catch(() => undefined);
+        await unlink(lock).catch(() => undefined);
+        throw error;
       }
+      await handle.close();
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
