@@ -148,6 +148,8 @@ test.describe('Insight Pool in a real browser', () => {
     const form = page.getByRole('form', { name: 'Edit memory' });
     await form.getByLabel('Content').fill('After the edit.');
     await form.getByRole('button', { name: 'Save changes' }).click();
+    // Saving re-embeds and writes in the background: the form closes when it is done.
+    await expect(form).toBeHidden();
     expect((await page.evaluate((id) => window.insightPool.get(id), m.id))?.content).toBe('After the edit.');
     await page.getByRole('button', { name: 'Delete Temporary memory to edit' }).focus();
     await page.keyboard.press('Enter');
