@@ -1,7 +1,7 @@
 // Near-duplicate lookups for an import or merge: one vector index over the pool instead of planMerge's default, which
 // scans every pool memory with a full cosine for each incoming one. Merging two 10k-memory pools spent 4 min 10 s in
 // that scan. The app does the same through its pool's index (InsightPool.nearest).
-import type { ExistingMemory, ModelRef } from '../core/pool-file';
+import { inPoolSpace, type ExistingMemory, type ModelRef } from '../core/pool-file';
 import { cosine } from '../core/vectors';
 import { createIndex } from '../adapters/index/choose';
 
@@ -13,7 +13,9 @@ export type Nearest = (vector: Float32Array) => { memory: ExistingMemory; score:
  * threshold, far above anything the int8 pass could rank below its re-scored candidates) is found as by a full scan.
  */
 export async function nearestIn(existing: ExistingMemory[], model: Pick<ModelRef, 'id' | 'dims'>): Promise<Nearest> {
-  const comparable = existing.filter((m) => m.embedding && m.embedding.model === model.id && m.embedding.dims === model.dims && m.embedding.vector.length === model.dims);
+  // A vector whose length disagrees with its dims (pool files are checked for that on read) is left out: the index
+  // would refuse it.
+  const comparable = existing.filter((m) => inPoolSpace(m, model) && m.embedding!.vector.length === model.dims);
   const byId = new Map(comparable.map((m) => [m.id, m]));
   const index = await createIndex('auto', model.dims, comparable.length);
   index.build(comparable.map((m) => ({ id: m.id, vector: m.embedding!.vector instanceof Float32Array ? m.embedding!.vector : Float32Array.from(m.embedding!.vector) })));

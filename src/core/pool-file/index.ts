@@ -16,6 +16,7 @@ export type { PoolSource, ReadProgress } from './lines';
 export { scanText, scanMemory, type InjectionFlag, type InjectionKind } from './injection';
 export {
   planMerge,
+  inPoolSpace,
   resolveMerge,
   sameModel,
   DEFAULT_NEAR_THRESHOLD,

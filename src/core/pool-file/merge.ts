@@ -91,6 +91,12 @@ export function sameModel(a: { id: string; dims: number; fingerprint?: string },
   return !a.fingerprint || !b.fingerprint || a.fingerprint === b.fingerprint;
 }
 
+/** Whether a memory's vector can be compared with the pool's: made by its model, at its dims. Near-duplicate
+ *  search looks only among these, whoever runs it (planMerge's own scan, or a caller's `nearest`). */
+export function inPoolSpace(m: Memory, pool: { id: string; dims: number }): boolean {
+  return Boolean(m.embedding) && m.embedding!.model === pool.id && m.embedding!.dims === pool.dims;
+}
+
 export class MergeCancelledError extends Error {
   constructor() {
     super('import cancelled');
@@ -165,7 +171,7 @@ export async function planMerge(existing: ExistingMemory[], incoming: IncomingBa
   }
 
   // Only vectors of the pool's model are compared: never a file vector from another model.
-  const comparable = existing.filter((m) => m.embedding && m.embedding.model === pool.id && m.embedding.dims === pool.dims);
+  const comparable = existing.filter((m) => inPoolSpace(m, pool));
   const nearest =
     options.nearest ??
     ((vector: Float32Array) => {
