@@ -10,6 +10,7 @@ import { formatPromptBlock as formatBlock } from './core/prompt-block';
 export interface InsightPoolApi {
   /** Resolves once the model is loaded and the index is built. */
   ready(): Promise<void>;
+  /** Per input, the pool's memory for it: content already in the pool is not stored twice, you get that memory back. */
   add(memory: MemoryInput | MemoryInput[]): Promise<Memory[]>;
   update(id: string, patch: Partial<MemoryInput>): Promise<Memory>;
   remove(id: string | string[]): Promise<number>;

@@ -46,9 +46,14 @@ async function walk(entry: FileSystemEntry, out: PickedFile[]): Promise<void> {
   }
 }
 
-/** Files from an <input type="file"> (with or without webkitdirectory). */
-export function filesFromInput(list: FileList | null): PickedFile[] {
-  return [...(list ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+/**
+ * Files from an <input type="file"> (with or without webkitdirectory). Empties the picker: a browser fires no change
+ * event when the same files are picked again, and picking them again (re-ingest a folder, retry an import) must work.
+ */
+export function filesFromInput(input: HTMLInputElement): PickedFile[] {
+  const files = [...(input.files ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+  input.value = '';
+  return files;
 }
 
 /** Biggest single file read into memory: a long agent run is a few MB; anything far larger is not a trajectory. */

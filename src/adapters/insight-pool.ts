@@ -33,10 +33,19 @@ export interface IndexStatus {
 
 export const MAX_BATCH = 10_000;
 
+export interface AddOutcome {
+  /** Per input, in order: the pool's memory for it (new, or the one that already held that content). */
+  memories: Memory[];
+  /** The memories this call stored. */
+  added: Memory[];
+}
+
 type Listener = () => void;
 
 export class InsightPool {
   private memories = new Map<string, StoredMemory>();
+  /** See byHash(); undefined when stale. */
+  private hashes?: Map<string, StoredMemory>;
   private index!: VectorIndex;
   private indexRevision = -1;
   private rebuilds = 0;
@@ -79,9 +88,19 @@ export class InsightPool {
     return { kind: this.index.kind, size: this.index.size, revision: this.indexRevision, rebuilds: this.rebuilds };
   }
 
+  /**
+   * Adds memories. Content already in the pool (same level, title, description and content: `contentHash`) is not
+   * stored again: re-ingesting a folder, or a rule that mines the same insight from many runs, would otherwise fill
+   * the top-3 with copies of one memory. Answers, per input, the pool's memory for it.
+   */
   async add(input: MemoryInput | MemoryInput[], onProgress?: (p: EmbedProgress) => void): Promise<Memory[]> {
+    return (await this.addAll(input, onProgress)).memories;
+  }
+
+  /** `add`, also telling which memories are new (the rest were in the pool already, or earlier in the batch). */
+  async addAll(input: MemoryInput | MemoryInput[], onProgress?: (p: EmbedProgress) => void): Promise<AddOutcome> {
     const inputs = Array.isArray(input) ? input : [input];
-    if (inputs.length === 0) return [];
+    if (inputs.length === 0) return { memories: [], added: [] };
     if (inputs.length > MAX_BATCH) throw new MemoryValidationError(`too many memories in one call (max ${MAX_BATCH})`, []);
     // Validate everything before embedding or writing anything: one bad item rejects the batch.
     const now = new Date();
@@ -100,18 +119,34 @@ export class InsightPool {
       if (ids.has(d.id)) throw new MemoryValidationError(`id "${d.id}" appears twice in this batch`, []);
       ids.add(d.id);
     }
+    const hashes = await Promise.all(drafts.map((d) => contentHash(d)));
+    const first = new Map<string, number>();
+    hashes.forEach((h, i) => first.has(h) || first.set(h, i));
     await this.ready();
-    let stored = await this.withEmbeddings(drafts, onProgress);
+    await this.syncIfStale();
+    // Embed only what looks new now; the write below checks again, since another add may land meanwhile.
+    const unseen = (known: Map<string, StoredMemory>) => drafts.filter((_, i) => !known.has(hashes[i]) && first.get(hashes[i]) === i);
+    const embedded = new Map((await this.withEmbeddings(unseen(this.byHash()), onProgress)).map((m) => [m.id, m]));
     return this.serialize(async () => {
       await this.syncIfStale();
-      // The pool may have switched model while this batch was embedding: never mix vector spaces.
-      if (stored.some((m) => m.embedding!.model !== this.model)) stored = await this.withEmbeddings(drafts, onProgress);
-      const revision = await this.options.store.insert(stored);
-      for (const m of stored) this.memories.set(m.id, m);
-      this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+      const known = this.byHash();
+      // Embed here what was not embedded above (its copy was deleted meanwhile) or was embedded by a model the pool
+      // has since switched from: never mix vector spaces.
+      const missing = unseen(known).filter((d) => embedded.get(d.id)?.embedding!.model !== this.model);
+      for (const m of await this.withEmbeddings(missing, onProgress)) embedded.set(m.id, m);
+      const added = unseen(known).map((d) => embedded.get(d.id)!);
+      const answer = () => ({ memories: hashes.map((h) => publicMemory(known.get(h)!)), added: added.map(publicMemory) });
+      // Nothing new: no write, so other tabs have nothing to reload.
+      if (added.length === 0) return answer();
+      const revision = await this.options.store.insert(added);
+      for (const m of added) {
+        this.memories.set(m.id, m);
+        known.set(m.hash, m);
+      }
+      this.index.add(added.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
       this.indexRevision = revision;
       this.emit();
-      return stored.map(publicMemory);
+      return answer();
     });
   }
 
@@ -138,6 +173,7 @@ export class InsightPool {
       }
       const revision = await this.options.store.update([stored]);
       this.memories.set(id, stored);
+      this.hashes = undefined;
       this.index.remove([id]);
       this.index.add([{ id, vector: stored.embedding!.vector }]);
       this.indexRevision = revision;
@@ -154,6 +190,7 @@ export class InsightPool {
       await this.syncIfStale();
       const revision = await this.options.store.remove(ids);
       for (const id of ids) this.memories.delete(id);
+      this.hashes = undefined;
       this.index.remove(ids);
       this.indexRevision = revision;
       this.emit();
@@ -315,6 +352,7 @@ export class InsightPool {
       const revision = await this.options.store.removeAndInsert(replace, stored);
       for (const id of replace) this.memories.delete(id);
       for (const m of stored) this.memories.set(m.id, m);
+      this.hashes = undefined;
       this.index.remove(replace);
       this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
       this.indexRevision = revision;
@@ -342,6 +380,7 @@ export class InsightPool {
       // Only once: a user who deletes the demo memories does not get them back on reload.
       await store.markSeeded();
       for (const m of stored) this.memories.set(m.id, m);
+      this.hashes = undefined;
       this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
     }
   }
@@ -359,6 +398,7 @@ export class InsightPool {
       for (let i = 0; i < all.length; i++) all[i] = byId.get(all[i].id) ?? all[i];
     }
     this.memories = new Map(all.map((m) => [m.id, m]));
+    this.hashes = undefined;
     const index = await this.options.createIndex(this.options.index ?? 'auto', this.dims, all.length);
     index.build(all.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
     this.index = index;
@@ -375,7 +415,17 @@ export class InsightPool {
     }
   }
 
+  /** Memories by content hash. Kept between adds (building it costs ~25 ms at 100k); any other write drops it. */
+  private byHash(): Map<string, StoredMemory> {
+    if (!this.hashes) {
+      this.hashes = new Map();
+      for (const m of this.memories.values()) this.hashes.set(m.hash, m);
+    }
+    return this.hashes;
+  }
+
   private async withEmbeddings(drafts: Memory[], onProgress?: (p: EmbedProgress) => void): Promise<StoredMemory[]> {
+    if (drafts.length === 0) return [];
     const keys = drafts.map((m) => keyText(m, this.keyMode));
     const vectors = await this.embedder.embed(keys, onProgress);
     return Promise.all(

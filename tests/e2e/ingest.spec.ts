@@ -36,6 +36,18 @@ test('SWE-agent runs dropped into the app become insights that a CLI task retrie
   // The abstraction guard's promise: no file paths or repository names in mined insights.
   for (const m of fromRules) expect(`${m.title} ${m.description} ${m.content}`).not.toMatch(/\/[\w.-]+\.py|django|sympy|astropy|pylint|sphinx|xarray|flask|pytest-dev/i);
 
+  // The rules mine the same insight from many runs: the pool holds each content once, and the status line says so.
+  const all = await page.evaluate(() => window.insightPool.list());
+  const contents = all.map((m) => JSON.stringify([m.level, m.title, m.description, m.content]));
+  expect(new Set(contents).size).toBe(contents.length);
+  await expect(page.getByTestId('ingest-saved')).toContainText(/not stored again/);
+  // Ingesting the same runs again adds nothing.
+  await page.getByTestId('ingest-files').setInputFiles(files);
+  await expect(page.getByTestId('ingest-item')).toHaveCount(files.length);
+  await page.getByTestId('ingest-save').click();
+  await expect(page.getByTestId('ingest-saved')).toContainText('Saved 0 new memories.');
+  expect(await page.evaluate(() => window.insightPool.count())).toBe(all.length);
+
   // A terminal task, retrieving from every other domain (the transfer protocol): an insight mined from SWE runs answers.
   await page.getByRole('tab', { name: 'Retrieve' }).click();
   await page.getByLabel('Task description').fill('A shell script fails after I changed it; make sure the fix really works before finishing');

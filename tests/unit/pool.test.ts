@@ -86,6 +86,66 @@ describe('InsightPool', () => {
     expect(await store.revision()).toBe(revision);
   });
 
+  it('stores content once: adding it again, or twice in one batch, gives back the pool\'s memory and embeds nothing new', async () => {
+    const embedder = wordEmbedder();
+    const { pool } = await openPool({ embedder });
+    const first = await pool.add(insights.slice(0, 2));
+    const texts: string[] = [];
+    const embed = embedder.embed.bind(embedder);
+    embedder.embed = async (t: string[]) => (texts.push(...t), embed(t));
+    const fresh = { title: 'Pin the tool version', content: 'Record the version that worked.', domain: 'terminal' };
+    // Same content under another domain is still the same memory; padding spaces do not make it new either.
+    const again = { ...insights[0], domain: 'ml-research', title: `  ${insights[0].title} ` };
+    const outcome = await pool.addAll([again, fresh, insights[1], fresh]);
+    expect(outcome.memories.map((m) => m.id)).toEqual([first[0].id, outcome.added[0].id, first[1].id, outcome.added[0].id]);
+    expect(outcome.added.map((m) => m.title)).toEqual([fresh.title]);
+    expect(outcome.memories[0].domain).toBe('swe');
+    expect(texts).toEqual([fresh.title]);
+    expect(await pool.count()).toBe(3);
+    // add() is the same call, answering per input.
+    expect((await pool.add(insights[0])).map((m) => m.id)).toEqual([first[0].id]);
+    expect(await pool.count()).toBe(3);
+    // Once deleted, the content is new again.
+    await pool.remove(first[0].id);
+    const back = await pool.addAll(insights[0]);
+    expect(back.added).toHaveLength(1);
+    expect(back.added[0].id).not.toBe(first[0].id);
+    expect(await pool.count()).toBe(3);
+  });
+
+  it('two adds of the same content at once, or from two tabs, store it once', async () => {
+    const { pool } = await openPool();
+    const [a, b] = await Promise.all([pool.add(insights[0]), pool.add(insights[0])]);
+    expect(b[0].id).toBe(a[0].id);
+    expect(await pool.count()).toBe(1);
+    const { pool: otherTab } = await openPool();
+    await otherTab.add(insights[1]);
+    const [c] = await pool.add(insights[1]);
+    expect(await pool.count()).toBe(2);
+    expect((await otherTab.list()).map((m) => m.id).sort()).toEqual([a[0].id, c.id].sort());
+  });
+
+  it('an explicit id that already holds the same content is not an error, and writes nothing', async () => {
+    const { pool, store } = await openPool();
+    await pool.add({ ...insights[0], id: 'fixed-id' });
+    const revision = await store.revision();
+    expect((await pool.add({ ...insights[0], id: 'fixed-id' }))[0].id).toBe('fixed-id');
+    expect(await pool.count()).toBe(1);
+    // Nothing new, nothing written (other tabs see no change to reload).
+    expect(await store.revision()).toBe(revision);
+  });
+
+  it('after an edit, the old content is new again and the edited content is known', async () => {
+    const { pool } = await openPool();
+    const [m] = await pool.add(insights[0]);
+    await pool.add(insights[1]);
+    await pool.update(m.id, { title: 'Reproduce it, then fix it' });
+    const outcome = await pool.addAll([insights[0], { ...insights[0], title: 'Reproduce it, then fix it' }]);
+    expect(outcome.added.map((a) => a.title)).toEqual([insights[0].title]);
+    expect(outcome.memories[1].id).toBe(m.id);
+    expect(await pool.count()).toBe(3);
+  });
+
   it('never overwrites on an id conflict', async () => {
     const { pool } = await openPool();
     await pool.add({ ...insights[0], id: 'fixed-id' });
