@@ -7,6 +7,7 @@ import { createIndex } from './index/choose';
 import { MemoryStore } from './store';
 import { loadWorkerEmbedder } from './embedding/worker-embedder';
 import { registerInstalledModels, specFor } from './model-library';
+import { keepStorage, storageState } from './storage';
 
 export interface BrowserPoolOptions {
   dbName?: string;
@@ -39,5 +40,11 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
     seed: options.demo === false ? undefined : DEMO_POOL,
   });
   await pool.ready();
+  // The first change in this page means the pool now holds the user's own work: ask the browser then not to clear it
+  // under disk pressure (Chrome answers silently; Firefox asks the user, who has just saved something).
+  const stop = pool.subscribe(() => {
+    stop();
+    void storageState().then((s) => (s.persisted === false ? keepStorage() : undefined));
+  });
   return pool;
 }

@@ -14,6 +14,8 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Embedding, KeyMode, Memory } from '../core/memory';
 import { concatBytes } from '../core/pool-file/bytes';
+import { formatBytes } from '../core/pool-file/lines';
+import { storageState } from './storage';
 
 export const DB_NAME = 'insight-pool';
 export const DB_VERSION = 4;
@@ -91,10 +93,36 @@ type Stores = ('pages' | 'vectors' | 'meta' | 'indexSnapshots')[];
 type WriteTx = IDBPTransaction<PoolDB, Stores, 'readwrite' | 'versionchange'>;
 
 export class StoreError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'StoreError';
   }
+}
+
+/**
+ * After a failed write: aborts so nothing of it lands, lets the writes still in flight fail quietly (they reject with
+ * AbortError, as does tx.done), and returns the error to throw.
+ */
+async function abandon(tx: { abort(): void; done: Promise<void> }, writes: Promise<unknown>[], error: unknown): Promise<unknown> {
+  for (const w of writes) w.catch(() => undefined);
+  try {
+    tx.abort();
+  } catch {
+    /* already finished */
+  }
+  await tx.done.catch(() => undefined);
+  return explainWriteError(error);
+}
+
+/** A full disk or quota reaches us as a bare "QuotaExceededError"; say what it means for the pool and what to do. */
+async function explainWriteError(error: unknown): Promise<unknown> {
+  if ((error as { name?: unknown } | undefined)?.name !== 'QuotaExceededError') return error;
+  const { usage, quota } = await storageState().catch(() => ({ usage: undefined, quota: undefined }));
+  const used = usage !== undefined && quota !== undefined ? ` (it uses ${formatBytes(usage)} of the ${formatBytes(quota)} it may use)` : '';
+  return new StoreError(
+    `this browser has no room left for the pool${used}: nothing of this change was written. Free disk space, or export the pool and delete memories you do not need, then try again.`,
+    { cause: error },
+  );
 }
 
 /** Which page holds each memory, valid for one revision of the store. */
@@ -407,14 +435,24 @@ export class MemoryStore {
   async replaceAll(memories: StoredMemory[], settings: PoolSettings): Promise<number> {
     const tx = this.db.transaction(['pages', 'vectors', 'meta', 'indexSnapshots'], 'readwrite');
     this.directory = undefined;
-    const pages = paginate(memories, 0);
-    await Promise.all([tx.objectStore('pages').clear(), tx.objectStore('vectors').clear(), tx.objectStore('indexSnapshots').clear()]);
-    const writes: Promise<unknown>[] = [tx.objectStore('meta').put(settings, 'settings')];
-    for (const [key, page, vectors] of pages) writes.push(tx.objectStore('pages').add(page, key), tx.objectStore('vectors').add(vectors, key));
-    // A failed write aborts the transaction (the old pool stays); awaiting all of them at once observes every one.
-    const revision = this.bump(tx);
-    await Promise.all([...writes, revision, tx.done]);
-    return revision;
+    const writes: Promise<unknown>[] = [];
+    try {
+      const pages = paginate(memories, 0);
+      await Promise.all([tx.objectStore('pages').clear(), tx.objectStore('vectors').clear(), tx.objectStore('indexSnapshots').clear()]);
+      writes.push(tx.objectStore('meta').put(settings, 'settings'));
+      // One push per request: a write that throws at once must not orphan the one issued before it.
+      for (const [key, page, vectors] of pages) {
+        writes.push(tx.objectStore('pages').add(page, key));
+        writes.push(tx.objectStore('vectors').add(vectors, key));
+      }
+      // A failed write aborts the transaction (the old pool stays); awaiting all of them at once observes every one.
+      const revision = this.bump(tx);
+      writes.push(revision);
+      await Promise.all([...writes, tx.done]);
+      return revision;
+    } catch (error) {
+      throw await abandon(tx, writes, error);
+    }
   }
 
   async saveSnapshot(snapshot: IndexSnapshot): Promise<void> {
@@ -441,6 +479,7 @@ export class MemoryStore {
 
   private async write(puts: StoredMemory[], deletes: string[], mode: 'insert' | 'update'): Promise<number> {
     const tx = this.db.transaction(['pages', 'vectors', 'meta'], 'readwrite');
+    const writes: Promise<unknown>[] = [];
     try {
       const dir = await this.directoryFor(tx);
       // The directory changes as we go; if anything below fails it no longer matches the store.
@@ -482,13 +521,15 @@ export class MemoryStore {
         }
       }
       // Issued together, awaited together: a failing write (quota) rejects here and aborts the batch.
-      const writes: Promise<unknown>[] = [];
       for (const [key, p] of edited) {
         if (p.ids.length === 0) {
-          writes.push(tx.objectStore('pages').delete(key), tx.objectStore('vectors').delete(key));
+          writes.push(tx.objectStore('pages').delete(key));
+          writes.push(tx.objectStore('vectors').delete(key));
         } else {
           const [rows, vectors] = p.encode();
-          writes.push(tx.objectStore('pages').put(rows, key), tx.objectStore('vectors').put(vectors, key));
+          // One push per request: a write that throws at once must not orphan the one issued before it.
+          writes.push(tx.objectStore('pages').put(rows, key));
+          writes.push(tx.objectStore('vectors').put(vectors, key));
         }
         dir.lastPage = Math.max(dir.lastPage, key);
       }
@@ -498,14 +539,7 @@ export class MemoryStore {
       this.directory = { ...dir, revision };
       return revision;
     } catch (error) {
-      // Abort so nothing of the batch lands; tx.done then rejects with AbortError, which we swallow.
-      try {
-        tx.abort();
-      } catch {
-        /* already finished */
-      }
-      await tx.done.catch(() => undefined);
-      throw error;
+      throw await abandon(tx, writes, error);
     }
   }
 

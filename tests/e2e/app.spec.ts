@@ -181,3 +181,49 @@ test('an emptied pool explains what to do next', async ({ page }) => {
   // The demo pool is not forced back on a user who cleared it.
   expect(await page.evaluate(() => window.insightPool.count())).toBe(0);
 });
+
+test('settings say whether the browser may clear the pool, how much room it uses, and ask it to keep the pool', async () => {
+  // A profile on disk, as a user has (an in-memory profile can never be kept).
+  const { context } = await launchPersistent();
+  try {
+    const page = await context.newPage();
+    await openApp(page);
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    // A fresh profile: storage is best-effort and Chrome turns the request down.
+    expect(await page.evaluate(() => navigator.storage.persisted())).toBe(false);
+    await expect(page.getByTestId('storage-state')).toContainText('Best-effort');
+    await expect(page.getByTestId('storage-usage')).toHaveText(/^This site uses [\d.]+ (bytes|KiB|MiB) of the [\d.]+ (MiB|GiB) the browser allows it\.$/);
+    await page.getByTestId('keep-storage').click();
+    await expect(page.getByTestId('keep-answer')).toContainText('The browser said no');
+    await expect(page.getByTestId('storage-state')).toContainText('Best-effort');
+    // Once the browser would grant it (as for an installed or bookmarked site), asking again keeps the pool.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Browser.grantPermissions', { permissions: ['durableStorage'], origin: new URL(page.url()).origin });
+    await page.getByTestId('keep-storage').click();
+    await expect(page.getByTestId('keep-answer')).toHaveText('The browser will keep the pool.');
+    await expect(page.getByTestId('storage-state')).toContainText('Kept: the browser will not clear the pool');
+    await expect(page.getByTestId('keep-storage')).toHaveCount(0);
+    expect(await page.evaluate(() => navigator.storage.persisted())).toBe(true);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the first change a user makes asks the browser to keep the pool, once', async ({ page }) => {
+  // Count the app's requests (Chrome's answer depends on how the site is used, not on the app).
+  await page.addInitScript(() => {
+    const persist = navigator.storage.persist.bind(navigator.storage);
+    (window as unknown as { asked: number }).asked = 0;
+    navigator.storage.persist = () => ((window as unknown as { asked: number }).asked++, persist());
+  });
+  await openApp(page);
+  const asked = () => page.evaluate(() => (window as unknown as { asked: number }).asked);
+  await page.evaluate(() => window.insightPool.retrieve('a task'));
+  await page.evaluate(() => window.insightPool.list());
+  expect(await asked()).toBe(0);
+  await page.evaluate(() => window.insightPool.add({ title: 'Keep interfaces intact while fixing', content: 'Callers depend on them.' }));
+  await expect.poll(asked).toBe(1);
+  await page.evaluate(() => window.insightPool.add({ title: 'Pin the tool version that worked', content: 'Record it.' }));
+  await page.evaluate(() => window.insightPool.list());
+  expect(await asked()).toBe(1);
+});

@@ -221,6 +221,36 @@ describe('MemoryStore', () => {
     b.close();
   });
 
+  it('a full disk (quota) writes nothing and the error says so in words', async () => {
+    const store = await MemoryStore.open(`quota-${Math.random()}`);
+    await store.insert(many(PAGE_ROWS + 3));
+    const before = await store.all();
+    const revision = await store.revision();
+    // What a browser out of room does: the vector page write fails with QuotaExceededError (the rows write succeeds).
+    const { put, add } = IDBObjectStore.prototype;
+    const full = (original: typeof put) =>
+      function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+        if (this.name === 'vectors') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return original.apply(this, args);
+      };
+    IDBObjectStore.prototype.put = full(put);
+    IDBObjectStore.prototype.add = full(add);
+    try {
+      await expect(store.insert(many(2, 'new'))).rejects.toThrow(/no room left for the pool.*nothing of this change was written/);
+      await expect(store.update([{ ...before[0], title: 'edited' }])).rejects.toThrow(/no room left/);
+      await expect(store.replaceAll(many(5, 'other'), { model: 'm', keyMode: 'title' })).rejects.toThrow(/no room left/);
+    } finally {
+      IDBObjectStore.prototype.put = put;
+      IDBObjectStore.prototype.add = add;
+    }
+    expect(await store.revision()).toBe(revision);
+    expect(await store.all()).toEqual(before);
+    // Room again: the same write goes through.
+    await store.insert(many(2, 'new'));
+    expect(await store.count()).toBe(before.length + 2);
+    store.close();
+  });
+
   it('a failed batch leaves the pages and what later writes see unchanged', async () => {
     const store = await MemoryStore.open(`fail-${Math.random()}`);
     await store.insert(many(3));

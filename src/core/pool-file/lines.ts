@@ -50,6 +50,7 @@ function capped(stream: ReadableStream<Uint8Array>, maxBytes: number, what: stri
 }
 
 export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 * 1024) return `${Math.round((n / 1024 / 1024 / 1024) * 10) / 10} GiB`;
   if (n >= 1024 * 1024) return `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
   if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KiB`;
   return `${n} bytes`;
