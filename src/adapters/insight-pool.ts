@@ -91,7 +91,8 @@ export class InsightPool {
   /**
    * Adds memories. Content already in the pool (same level, title, description and content: `contentHash`) is not
    * stored again: re-ingesting a folder, or a rule that mines the same insight from many runs, would otherwise fill
-   * the top-3 with copies of one memory. Answers, per input, the pool's memory for it.
+   * the top-3 with copies of one memory. Answers, per input, the pool's memory for it (also when the input named an id
+   * of its own: the answer's id is the one that holds the content).
    */
   async add(input: MemoryInput | MemoryInput[], onProgress?: (p: EmbedProgress) => void): Promise<Memory[]> {
     return (await this.addAll(input, onProgress)).memories;

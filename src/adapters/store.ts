@@ -13,8 +13,7 @@
 // a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Embedding, KeyMode, Memory } from '../core/memory';
-import { concatBytes } from '../core/pool-file/bytes';
-import { formatBytes } from '../core/pool-file/lines';
+import { concatBytes, formatBytes } from '../core/pool-file/bytes';
 import { storageState } from './storage';
 
 export const DB_NAME = 'insight-pool';

@@ -1,7 +1,8 @@
 // One entry point for "the user dropped a file": detect what it is, read it, return an incoming batch for the planner.
 import { PoolFileError } from './errors';
 import { collect, isGzip } from './gzip';
-import { formatBytes, toStream, type PoolSource } from './lines';
+import { formatBytes } from './bytes';
+import { toStream, type PoolSource } from './lines';
 import { readPoolFile, type IncomingBatch, type ReadOptions } from './reader';
 import { looksLikeDynamicCheatsheet, parseDynamicCheatsheet } from './foreign/dynamic-cheatsheet';
 import { looksLikeReasoningBank, parseReasoningBank } from './foreign/reasoning-bank';

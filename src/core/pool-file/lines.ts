@@ -1,7 +1,7 @@
 // Streams bytes (a File, a fetch body, a Node file stream, gzip or not) into text lines with byte caps, so a
 // huge or endless input is stopped early instead of exhausting memory.
 import { PoolFileError } from './errors';
-import { concatBytes } from './bytes';
+import { concatBytes, formatBytes } from './bytes';
 import { gunzipStream, isGzip } from './gzip';
 
 export type PoolSource = ReadableStream<Uint8Array> | Blob | Uint8Array | ArrayBuffer | string;
@@ -47,13 +47,6 @@ function capped(stream: ReadableStream<Uint8Array>, maxBytes: number, what: stri
       },
     }),
   );
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024 * 1024) return `${Math.round((n / 1024 / 1024 / 1024) * 10) / 10} GiB`;
-  if (n >= 1024 * 1024) return `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
-  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KiB`;
-  return `${n} bytes`;
 }
 
 /** Peeks at the first chunk to detect gzip by its magic bytes, then returns a stream that still starts with it. */

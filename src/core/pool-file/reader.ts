@@ -4,7 +4,8 @@ import { contentHash, createMemory, MemoryValidationError, type Memory } from '.
 import { sha256OfLines } from './checksum';
 import { lineError, PoolFileError } from './errors';
 import { scanMemory, type InjectionFlag } from './injection';
-import { formatBytes, readLines, type PoolSource, type ReadProgress } from './lines';
+import { formatBytes } from './bytes';
+import { readLines, type PoolSource, type ReadProgress } from './lines';
 import { describeIssue, headerSchema, POOL_FORMAT, POOL_VERSION, recordSchema, type ModelRef, type PoolFileHeader } from './schema';
 import { bytesPerValue, decodeVector } from './vector-codec';
 
