@@ -41,6 +41,13 @@ test.describe('Insight Pool in a real browser', () => {
     await form.getByLabel('Domain').fill('swe');
     await form.getByRole('button', { name: 'Add memory' }).click();
     await expect(page.getByTestId('memory').filter({ hasText: 'Bisect a regression' })).toHaveCount(1);
+    // The same memory again is refused in words, and the form keeps it.
+    await form.getByLabel('Title').fill('Bisect a regression between two known versions');
+    await form.getByLabel('Content').fill('When something used to work, binary-search the history for the change that broke it.');
+    await form.getByRole('button', { name: 'Add memory' }).click();
+    await expect(form.getByRole('alert')).toHaveText(/^Already in the pool/);
+    await expect(form.getByLabel('Title')).toHaveValue('Bisect a regression between two known versions');
+    await expect(page.getByTestId('memory').filter({ hasText: 'Bisect a regression' })).toHaveCount(1);
 
     const added = await page.evaluate(() =>
       window.insightPool.add([
