@@ -1,7 +1,7 @@
 // Wires the browser adapters into one pool: IndexedDB store + embedding worker + derived index.
 import { DEFAULT_MODEL_ID, getModel, type ModelInfo } from '../core/models';
 import { DEMO_POOL } from '../core/demo-pool';
-import type { EmbedProgress } from '../core/embedder';
+import type { Embedder, EmbedProgress } from '../core/embedder';
 import { InsightPool, type IndexKind } from './insight-pool';
 import { createIndex } from './index/choose';
 import { MemoryStore } from './store';
@@ -31,7 +31,11 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
     console.warn(`model "${saved?.model}" is not installed here; re-embedding the pool with ${DEFAULT_MODEL_ID}`);
     model = getModel(DEFAULT_MODEL_ID);
   }
-  const embedder = await loadWorkerEmbedder(specFor(model), options.onProgress);
+  // The model loads in the worker while the pool reads the store and builds its index here: for a big pool the two
+  // take about as long, so opening waits for the longer one, not for both. The registry knows the model's id and
+  // dims before it loads; anything that needs vectors meanwhile (the demo seed, re-embedding) waits for the model.
+  const loading = loadWorkerEmbedder(specFor(model), options.onProgress);
+  const embedder: Embedder = { model: model.id, dims: model.dims, embed: async (...args) => (await loading).embed(...args) };
   const pool = new InsightPool({
     store,
     embedder,
@@ -39,7 +43,10 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
     index: options.index ?? 'auto',
     seed: options.demo === false ? undefined : DEMO_POOL,
   });
-  await pool.ready();
+  const [loaded] = await Promise.all([loading, pool.ready()]);
+  if (loaded.dims !== model.dims) {
+    throw new Error(`model "${model.id}" gives ${loaded.dims}-d vectors, but this browser lists it as ${model.dims}-d: import or download it again`);
+  }
   // The first change in this page means the pool now holds the user's own work: ask the browser then not to clear it
   // under disk pressure (Chrome answers silently; Firefox asks the user, who has just saved something).
   const stop = pool.subscribe(() => {

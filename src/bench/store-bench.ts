@@ -47,17 +47,23 @@ async function deleteDb(name: string): Promise<void> {
   });
 }
 
-/** Fills a fresh database with n memories through the store (done before a page reload; not the measured part). */
-export async function fillStore(dbName: string, n: number, dims: number): Promise<{ ms: number }> {
+/**
+ * Fills a fresh database with n memories through the store (done before a page reload; not the measured part).
+ * `model`: whose vectors they claim to be; the app's own model makes a pool the app opens without re-embedding.
+ */
+export async function fillStore(dbName: string, n: number, dims: number, model = BENCH_MODEL): Promise<{ ms: number }> {
   await deleteDb(dbName);
   const t = performance.now();
   const store = await MemoryStore.open(dbName);
-  await store.saveSettings({ model: BENCH_MODEL, keyMode: 'title' });
+  await store.saveSettings({ model, keyMode: 'title' });
+  // A filled pool is not a first start: the app must not add its demo memories to it.
+  await store.markSeeded();
   for (let start = 0; start < n; start += FILL_BATCH) {
     const part = syntheticMemories(Math.min(FILL_BATCH, n - start), dims, 11 + start).map((m, i) => ({
       ...m,
       id: `bench-${start + i}`,
       hash: `h${start + i}`,
+      embedding: { ...m.embedding!, model },
     }));
     await store.insert(part);
   }
