@@ -172,6 +172,12 @@ export class InsightPool {
       if (stored.embedding!.model !== this.model || stored.embedding!.key !== keyText(next, this.keyMode)) {
         [stored] = await this.withEmbeddings([next]);
       }
+      // An edit must not turn one memory into a copy of another (add() keeps each content once). Only a change of
+      // content is checked: a pool saved before that rule may hold copies, and their tags must stay editable.
+      const holder = stored.hash !== current.hash ? this.byHash().get(stored.hash) : undefined;
+      if (holder && holder.id !== id) {
+        throw new MemoryValidationError(`memory "${holder.title}" (${holder.id}) already has this content: edit or delete that one instead`, []);
+      }
       const revision = await this.options.store.update([stored]);
       this.memories.set(id, stored);
       this.hashes = undefined;

@@ -3,6 +3,7 @@ import { InsightPool } from '../../src/adapters/insight-pool';
 import { MemoryStore } from '../../src/adapters/store';
 import { createIndex } from '../../src/adapters/index/choose';
 import { formatPromptBlock } from '../../src/core/prompt-block';
+import { contentHash, createMemory } from '../../src/core/memory';
 import { wordEmbedder } from './helpers/word-embedder';
 
 let dbName: string;
@@ -144,6 +145,24 @@ describe('InsightPool', () => {
     expect(outcome.added.map((a) => a.title)).toEqual([insights[0].title]);
     expect(outcome.memories[1].id).toBe(m.id);
     expect(await pool.count()).toBe(3);
+  });
+
+  it('an edit that would copy another memory\'s content is refused, and changes nothing', async () => {
+    const { pool, store } = await openPool();
+    const [a, b] = await pool.add(insights.slice(0, 2));
+    const revision = await store.revision();
+    await expect(pool.update(b.id, { title: a.title, content: a.content })).rejects.toThrow(`memory "${a.title}" (${a.id}) already has this content`);
+    expect(await store.revision()).toBe(revision);
+    expect((await pool.get(b.id))?.title).toBe(b.title);
+    // Other edits of either still work.
+    expect((await pool.update(b.id, { tags: ['kept'] })).tags).toEqual(['kept']);
+    // Copies saved before this rule (an older pool) stay editable.
+    const copy = async (id: string) => {
+      const memory = createMemory({ ...insights[2], id });
+      return { memory, hash: await contentHash(memory) };
+    };
+    await pool.importMemories([await copy('old-1'), await copy('old-2')]);
+    expect((await pool.update('old-1', { tags: ['still'] })).tags).toEqual(['still']);
   });
 
   it('never overwrites on an id conflict', async () => {
