@@ -111,3 +111,40 @@ test('importing a file shows duplicates, near-duplicates and flagged instruction
   const got = await page.evaluate(() => window.insightPool.get('teammate-1'));
   expect(got?.provenance.importedFrom).toMatch(/teammate\.jsonl|Dana/);
 });
+
+test('an import the browser has no room for is refused whole, and the message says so', async ({ page }) => {
+  // What a full disk does to IndexedDB: the write of a vector page fails with QuotaExceededError.
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+      if ((window as unknown as { diskFull?: boolean }).diskFull && this.name === 'vectors') {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return put.apply(this, args);
+    };
+  });
+  await openApp(page);
+  const exported = await exportThroughUi(page);
+  const [headerLine, ...records] = exported.trimEnd().split('\n');
+  // The same memories under new ids and titles: all new to the pool.
+  const fresh = records.map((line, i) => {
+    const r = JSON.parse(line);
+    delete r.embedding;
+    return JSON.stringify({ ...r, id: `room-${i}`, title: `${r.title} (copy ${i})` });
+  });
+  const header = { ...JSON.parse(headerLine), vectors: 'none', counts: { records: fresh.length, vectors: 0, levels: { insight: fresh.length } }, checksum: undefined };
+  // Every one new: near-duplicates only at identical vectors (the titles differ by a few words).
+  await page.getByTestId('near-threshold').fill('1');
+  await importText(page, 'big.jsonl', [JSON.stringify(header), ...fresh].join('\n') + '\n');
+  await expect(page.getByTestId('plan-new')).toHaveText(`${fresh.length} new`);
+  const before = await dumpStore(page);
+  await page.evaluate(() => ((window as unknown as { diskFull?: boolean }).diskFull = true));
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('share-job-error')).toContainText('this browser has no room left for the pool');
+  await expect(page.getByTestId('share-job-error')).toContainText('nothing of this change was written');
+  expect(await dumpStore(page)).toBe(before);
+  // With room again, the same import goes through.
+  await page.evaluate(() => ((window as unknown as { diskFull?: boolean }).diskFull = false));
+  await page.getByTestId('import-apply').click();
+  await expect(page.getByTestId('imported')).toContainText(`Imported ${fresh.length} memories`);
+});
