@@ -1,17 +1,20 @@
-// `ingest`: agent trajectories → memories (rules distiller, offline) → embedded with the pool's model → pool file.
+// `ingest`: agent trajectories → memories → embedded with the pool's model → pool file. Distillers: the offline rule
+// miner, or an OpenAI-compatible server the user names (Ollama, llama.cpp, LM Studio…), as in the app.
 // All files are parsed and validated first; one bad file writes nothing.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { contentHash, createMemory, LEVELS, MemoryValidationError, type Level, type Memory, type MemoryInput } from '../../core/memory';
+import { contentHash, createMemory, LEVELS, MemoryValidationError, SCOPES, type Level, type Memory, type MemoryInput, type Scope } from '../../core/memory';
 import { parseTrajectories, type ParseOptions, type Trajectory } from '../../core/trajectory';
 import { mineInsights } from '../../core/distill/miner';
 import { toSummaryMemory, toTrajectoryMemory, toWorkflowMemory } from '../../core/distill/levels';
+import { createOpenAIEngine, distillWithEngine, EngineError, type DistillEngine } from '../../core/distill/engine';
 import { list, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
-import { InputError, UsageError } from '../errors';
+import { EXIT, InputError, UsageError } from '../errors';
 import { changing, loadPool, savePool } from '../pool-store';
 
-export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json]`;
+export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules | --distiller llm --endpoint <url> --llm <model> [--scope task-agnostic|task-specific]] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json]
+  (--distiller llm: an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama; an API key, if it needs one, from INSIGHT_POOL_API_KEY)`;
 
 /** A trajectory file larger than this is not a single agent run. */
 export const MAX_TRAJECTORY_BYTES = 64 * 1024 * 1024;
@@ -32,11 +35,15 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
     'source-model': { type: 'string' },
     model: { type: 'string' },
     outcomes: { type: 'string' },
+    endpoint: { type: 'string' },
+    llm: { type: 'string' },
+    scope: { type: 'string' },
   });
   const poolPath = requireStr('ingest', p, 'pool');
   if (!p.positionals.length) throw new UsageError('ingest: give at least one trajectory file');
-  const distiller = str(p, 'distiller') ?? 'rules';
-  if (distiller !== 'rules') throw new UsageError(`ingest: --distiller "${distiller}" is not available in the CLI (only "rules", which runs offline)`);
+  const engine = llmEngine(p);
+  const scope = (str(p, 'scope') ?? 'task-agnostic') as Scope;
+  if (!SCOPES.includes(scope)) throw new UsageError(`ingest: --scope must be ${SCOPES.join(' or ')}, got "${scope}"`);
   const rawLevels = list(p, 'levels');
   const levels: Level[] = rawLevels.includes('all') ? [...LEVELS] : rawLevels.length ? (rawLevels as Level[]) : ['insight'];
   const badLevel = levels.find((l) => !LEVELS.includes(l));
@@ -54,17 +61,29 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
 
   const drafts: Memory[] = [];
   const now = new Date();
-  for (const t of ok) {
+  // One model answer that cannot be used costs that trajectory's level, not the whole run: the rest is written, the
+  // failures listed, and the exit code says so. Re-running adds only what is missing (contents are stored once).
+  const failures: string[] = [];
+  for (const [i, t] of ok.entries()) {
     for (const level of levels) {
-      for (const input of BUILDERS[level](t)) {
-        try {
-          drafts.push(createMemory(input, now));
-        } catch (error) {
-          if (error instanceof MemoryValidationError) throw new InputError(`${t.file}: the ${level} memory is invalid: ${error.message}`);
-          throw error;
-        }
+      const byModel = engine !== undefined && level !== 'trajectory';
+      try {
+        const inputs = byModel ? (await distillWithEngine(level, t, engine, { variant: scope })).memories : BUILDERS[level](t);
+        drafts.push(...inputs.map((input) => createMemory(input, now)));
+      } catch (error) {
+        // An unreachable server fails every call the same way: stop before anything is written.
+        if (error instanceof EngineError && error.kind === 'connection') throw error;
+        const what = error instanceof MemoryValidationError ? `the ${level} memory is invalid: ${error.message}` : (error as Error).message;
+        if (!byModel) throw error instanceof MemoryValidationError ? new InputError(`${t.file}: ${what}`) : error;
+        failures.push(`${t.file}: ${level}: ${what}`);
       }
     }
+    if (engine) ctx.note(`distilled ${i + 1}/${ok.length} trajectories with ${engine.distiller}`);
+  }
+  for (const f of failures) ctx.note(`could not distill ${f}`);
+  if (failures.length && drafts.length === 0) {
+    ctx.note(`nothing to add: every distillation failed; ${poolPath} is unchanged`);
+    return EXIT.failure;
   }
 
   const { fresh, all } = await changing(poolPath, false, ctx, async () => {
@@ -87,7 +106,30 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
   });
   const byLevel = levels.map((l) => `${fresh.filter((m) => m.level === l).length} ${l}`).join(', ');
   ctx.out(`ingested ${ok.length} trajectories → ${fresh.length} new memories (${byLevel}; ${drafts.length - fresh.length} duplicates skipped) into ${poolPath}; pool now ${all.length} memories`);
-  return 0;
+  if (failures.length) {
+    ctx.note(`${failures.length} distillations failed (listed above); run again to retry them, memories already in the pool are not added twice`);
+    return EXIT.failure;
+  }
+  return EXIT.ok;
+}
+
+/** The OpenAI-compatible engine for `--distiller llm`, or undefined for the offline rule miner. */
+function llmEngine(p: ReturnType<typeof parse>): DistillEngine | undefined {
+  const distiller = str(p, 'distiller') ?? 'rules';
+  const endpoint = str(p, 'endpoint');
+  const model = str(p, 'llm');
+  if (distiller === 'rules') {
+    if (endpoint || model) throw new UsageError('ingest: --endpoint and --llm go with --distiller llm');
+    return undefined;
+  }
+  if (distiller !== 'llm') throw new UsageError(`ingest: --distiller must be rules or llm, got "${distiller}"`);
+  if (!endpoint || !model) throw new UsageError('ingest: --distiller llm needs --endpoint <OpenAI-compatible base URL> and --llm <model name>');
+  try {
+    return createOpenAIEngine({ baseUrl: endpoint, model, apiKey: process.env.INSIGHT_POOL_API_KEY || undefined });
+  } catch (error) {
+    if (error instanceof EngineError) throw new UsageError(`ingest: ${error.message}`);
+    throw error;
+  }
 }
 
 async function readTrajectoryFile(path: string): Promise<{ name: string; text: string }> {
