@@ -1,5 +1,6 @@
 // Argument parsing with node:util parseArgs (strict): unknown options are usage errors, not silently ignored.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LEVELS, type Level } from '../core/memory';
 import { UsageError } from './errors';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -57,4 +58,13 @@ export function oneOf<T extends string>(command: string, p: Parsed, name: string
   if (v === undefined) return fallback;
   if (!allowed.includes(v as T)) throw new UsageError(`${command}: --${name} must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;
+}
+
+/** `--levels a,b` (or `all`) as levels; `fallback` when not given. */
+export function levelsArg(command: string, p: Parsed, fallback: readonly Level[], name = 'levels'): Level[] {
+  const raw = list(p, name);
+  if (raw.includes('all')) return [...LEVELS];
+  const bad = raw.find((l) => !LEVELS.includes(l as Level));
+  if (bad) throw new UsageError(`${command}: --${name} must be among ${LEVELS.join(', ')} or all, got "${bad}"`);
+  return raw.length ? (raw as Level[]) : [...fallback];
 }

@@ -10,7 +10,9 @@ import { EMBED_USAGE, embed } from './commands/embed';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { IMPORT_USAGE, MERGE_USAGE, importCommand, mergeCommand } from './commands/import';
 import { INGEST_USAGE, ingest } from './commands/ingest';
+import { LIST_USAGE, listCommand } from './commands/list';
 import { QUERY_USAGE, query } from './commands/query';
+import { REMOVE_USAGE, removeCommand } from './commands/remove';
 import { STATS_USAGE, stats } from './commands/stats';
 
 export type { CliIo, CliEmbedder } from './context';
@@ -21,6 +23,8 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promi
   import: { run: importCommand, usage: IMPORT_USAGE, summary: 'import a pool file or a foreign memory file into a pool' },
   merge: { run: mergeCommand, usage: MERGE_USAGE, summary: 'merge memory file b into pool file a, writing c' },
   export: { run: exportCommand, usage: EXPORT_USAGE, summary: 'write a shareable pool file (insights only by default)' },
+  list: { run: listCommand, usage: LIST_USAGE, summary: 'the memories of a pool with their ids, newest first' },
+  remove: { run: removeCommand, usage: REMOVE_USAGE, summary: 'delete memories from a pool by id' },
   stats: { run: stats, usage: STATS_USAGE, summary: 'counts by level, domain, model; specificity distribution' },
   embed: { run: embed, usage: EMBED_USAGE, summary: 'embed stdin lines with the pool model, print JSON vectors' },
 };

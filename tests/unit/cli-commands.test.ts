@@ -255,6 +255,39 @@ describe('export → import round trip', () => {
 });
 
 describe('ingest and stats', () => {
+  it('list shows ids and filters; remove deletes by id under the same checks, and the file stays readable', async () => {
+    const dir = tempDir();
+    const { path, memories } = await seededPool(dir);
+    const all = await cli(['list', '--pool', path]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]).sort()).toEqual(memories.map((m) => m.id).sort());
+    expect(all.stderr.trim()).toBe(`${memories.length} of ${memories.length} memories`);
+    const swe = await cli(['list', '--pool', path, '--domain', 'swe', '--levels', 'insight', '--json']);
+    const listed = JSON.parse(swe.stdout);
+    expect(listed.map((m: { title: string }) => m.title)).toEqual(['Reproduce the bug before changing code']);
+    expect(listed[0].embedding).toEqual({ model: 'insight-pool/use-lite', dims: 32, key: 'Reproduce the bug before changing code' });
+    expect((await cli(['list', '--pool', path, '--text', 'stack trace'])).stdout).toMatch(/Read the error message to the end/);
+
+    const [a, b] = memories;
+    const before = readFileSync(path);
+    // An unknown id among known ones removes nothing; so does --dry-run.
+    const typo = await cli(['remove', a.id, 'no-such-id', '--pool', path]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/no memory with id "no-such-id"; nothing removed/);
+    const dry = await cli(['remove', a.id, '--pool', path, '--dry-run']);
+    expect(dry.stdout).toMatch(new RegExp(`^would remove ${a.id}`));
+    expect(readFileSync(path)).toEqual(before);
+    expect((await cli(['remove', '--pool', path])).code).toBe(1);
+
+    const r = await cli(['remove', a.id, b.id, '--pool', path]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([a, b].map((m) => `removed ${m.id}  ${m.level}  ${m.title}`));
+    const read = await readPoolFile(readFileSync(path));
+    expect(read.entries.map((e) => e.memory.id).sort()).toEqual(memories.slice(2).map((m) => m.id).sort());
+    expect(read.header.model.id).toBe('insight-pool/use-lite');
+    expect((await cli(['query', '--pool', path, 'pin the compiler version', '-k', '1'])).code).toBe(0);
+  });
+
   it('ingest distills the same insights as the core miner, embeds them, and is idempotent', async () => {
     const dir = tempDir();
     const traj = join(dir, 'run-1.md');

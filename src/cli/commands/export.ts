@@ -1,7 +1,7 @@
 // `export`: a pool file for sharing — insights only by default, with or without vectors.
-import { LEVELS, OUTCOMES, type Level, type Outcome } from '../../core/memory';
+import { OUTCOMES, type Outcome } from '../../core/memory';
 import { encodePoolFile } from '../../core/pool-file';
-import { list, parse, requireStr, str } from '../args';
+import { levelsArg, list, parse, requireStr, str } from '../args';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { loadPool, writeAtomic } from '../pool-store';
@@ -24,12 +24,7 @@ export async function exportCommand(argv: string[], ctx: CliContext): Promise<nu
   const poolPath = requireStr('export', p, 'pool');
   const out = requireStr('export', p, 'out');
   if (p.positionals.length) throw new UsageError(`export: unexpected argument "${p.positionals[0]}"`);
-  const rawLevels = list(p, 'levels');
-  const levels: Level[] | 'all' = rawLevels.includes('all') ? 'all' : rawLevels.length ? (rawLevels as Level[]) : ['insight'];
-  if (levels !== 'all') {
-    const bad = levels.find((l) => !LEVELS.includes(l));
-    if (bad) throw new UsageError(`export: --levels must be among ${LEVELS.join(', ')} or all, got "${bad}"`);
-  }
+  const levels = levelsArg('export', p, ['insight']);
   const outcomes = list(p, 'outcome');
   const badOutcome = outcomes.find((o) => !OUTCOMES.includes(o as Outcome));
   if (badOutcome) throw new UsageError(`export: --outcome must be among ${OUTCOMES.join(', ')}, got "${badOutcome}"`);

@@ -3,12 +3,12 @@
 // All files are parsed and validated first; one bad file writes nothing.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { contentHash, createMemory, LEVELS, MemoryValidationError, SCOPES, type Level, type Memory, type MemoryInput, type Scope } from '../../core/memory';
+import { contentHash, createMemory, MemoryValidationError, SCOPES, type Level, type Memory, type MemoryInput, type Scope } from '../../core/memory';
 import { parseTrajectories, type ParseOptions, type Trajectory } from '../../core/trajectory';
 import { mineInsights } from '../../core/distill/miner';
 import { toSummaryMemory, toTrajectoryMemory, toWorkflowMemory } from '../../core/distill/levels';
 import { createOpenAIEngine, distillWithEngine, EngineError, type DistillEngine } from '../../core/distill/engine';
-import { list, parse, requireStr, str } from '../args';
+import { levelsArg, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
 import { EXIT, InputError, UsageError } from '../errors';
 import { changing, loadPool, savePool } from '../pool-store';
@@ -44,10 +44,7 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
   const engine = llmEngine(p);
   const scope = (str(p, 'scope') ?? 'task-agnostic') as Scope;
   if (!SCOPES.includes(scope)) throw new UsageError(`ingest: --scope must be ${SCOPES.join(' or ')}, got "${scope}"`);
-  const rawLevels = list(p, 'levels');
-  const levels: Level[] = rawLevels.includes('all') ? [...LEVELS] : rawLevels.length ? (rawLevels as Level[]) : ['insight'];
-  const badLevel = levels.find((l) => !LEVELS.includes(l));
-  if (badLevel) throw new UsageError(`ingest: --levels must be among ${LEVELS.join(', ')} or all, got "${badLevel}"`);
+  const levels = levelsArg('ingest', p, ['insight']);
 
   const options: ParseOptions = {};
   if (str(p, 'domain')) options.domain = str(p, 'domain');

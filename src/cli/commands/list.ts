@@ -1,0 +1,34 @@
+// `list`: the memories of a pool, newest first, with their ids (what `remove` takes), optionally filtered.
+import { matchesFilter, type MemoryFilter } from '../../core/memory';
+import { levelsArg, list as listArg, parse, requireStr, str } from '../args';
+import type { CliContext } from '../context';
+import { EXIT, UsageError } from '../errors';
+import { loadPool } from '../pool-store';
+
+export const LIST_USAGE = `insight-pool list --pool <file> [--levels insight|all|a,b] [--domain d] [--text words] [--json]`;
+
+export async function listCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const p = parse('list', argv, {
+    pool: { type: 'string' },
+    levels: { type: 'string', multiple: true },
+    domain: { type: 'string', multiple: true },
+    text: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const poolPath = requireStr('list', p, 'pool');
+  if (p.positionals.length) throw new UsageError(`list: unexpected argument "${p.positionals[0]}"`);
+  const filter: MemoryFilter = { levels: levelsArg('list', p, ['trajectory', 'workflow', 'summary', 'insight']) };
+  if (listArg(p, 'domain').length) filter.domains = listArg(p, 'domain');
+  if (str(p, 'text')) filter.text = str(p, 'text');
+  const pool = await loadPool(poolPath, false);
+  const shown = pool.memories
+    .filter((m) => matchesFilter(m, filter))
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1));
+  if (p.values.json) {
+    ctx.out(JSON.stringify(shown.map(({ embedding, ...m }) => ({ ...m, embedding: embedding && { model: embedding.model, dims: embedding.dims, key: embedding.key } })), null, 2));
+  } else {
+    for (const m of shown) ctx.out(`${m.id}  ${m.level.padEnd(10)}  ${m.domain.padEnd(12)}  ${m.title}`);
+    ctx.note(`${shown.length} of ${pool.memories.length} memories`);
+  }
+  return EXIT.ok;
+}
