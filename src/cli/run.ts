@@ -6,6 +6,7 @@ import { PoolFileError } from '../core/pool-file';
 import { TrajectoryParseError } from '../core/trajectory';
 import { CliContext, type CliIo } from './context';
 import { EXIT, InputError, UsageError } from './errors';
+import { ADD_USAGE, addCommand } from './commands/add';
 import { EMBED_USAGE, embed } from './commands/embed';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { IMPORT_USAGE, MERGE_USAGE, importCommand, mergeCommand } from './commands/import';
@@ -19,6 +20,7 @@ export type { CliIo, CliEmbedder } from './context';
 
 const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promise<number>; usage: string; summary: string }> = {
   ingest: { run: ingest, usage: INGEST_USAGE, summary: 'distill trajectory files into memories and add them to a pool' },
+  add: { run: addCommand, usage: ADD_USAGE, summary: 'add memories written by hand or by an agent (flags or JSON on stdin)' },
   query: { run: query, usage: QUERY_USAGE, summary: 'top-k memories for a task (exact cosine) and the prompt block' },
   import: { run: importCommand, usage: IMPORT_USAGE, summary: 'import a pool file or a foreign memory file into a pool' },
   merge: { run: mergeCommand, usage: MERGE_USAGE, summary: 'merge memory file b into pool file a, writing c' },

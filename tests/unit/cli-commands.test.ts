@@ -288,6 +288,42 @@ describe('ingest and stats', () => {
     expect((await cli(['query', '--pool', path, 'pin the compiler version', '-k', '1'])).code).toBe(0);
   });
 
+  it('add stores a memory from flags or JSON on stdin, once, embedded; bad input writes nothing', async () => {
+    const dir = tempDir();
+    const pool = join(dir, 'pool.jsonl');
+    const one = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--content', 'Callers depend on them; change the inside.', '--domain', 'swe', '--tag', 'api', '--tag', 'refactor']);
+    expect(one.code, one.stderr).toBe(0);
+    const [id] = one.stdout.match(/^added (\S+)  Keep interfaces intact while fixing$/m)!.slice(1);
+    let read = await readPoolFile(readFileSync(pool));
+    expect(read.entries.map((e) => e.memory)).toMatchObject([{ id, level: 'insight', domain: 'swe', tags: ['api', 'refactor'], embedding: { model: 'insight-pool/use-lite', dims: 32 } }]);
+
+    const again = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--content', 'Callers depend on them; change the inside.']);
+    expect(again.stdout.trim()).toBe(`already in the pool: ${id}  Keep interfaces intact while fixing`);
+
+    const batch = [
+      { title: 'Pin the tool version that worked', content: 'Record it next to the command.', domain: 'terminal' },
+      { title: 'Keep interfaces intact while fixing', content: 'Callers depend on them; change the inside.' },
+      { title: 'Profile before optimizing', content: 'Measure first.', level: 'summary' },
+    ];
+    const many = await cli(['add', '--pool', pool, '--json'], { stdin: JSON.stringify(batch) });
+    expect(many.code, many.stderr).toBe(0);
+    expect(many.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['added', 'already', 'added']);
+    read = await readPoolFile(readFileSync(pool));
+    expect(read.entries.map((e) => e.memory.title).sort()).toEqual(['Keep interfaces intact while fixing', 'Pin the tool version that worked', 'Profile before optimizing']);
+
+    const before = readFileSync(pool);
+    const bad = await cli(['add', '--pool', pool, '--json'], { stdin: JSON.stringify([{ title: 'Fine', content: 'ok' }, { title: 'No content' }]) });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/memory #2: .*content/);
+    const taken = await cli(['add', '--pool', pool, '--json'], { stdin: JSON.stringify({ id, title: 'Another lesson', content: 'Different text.' }) });
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toMatch(new RegExp(`id "${id}" is already used by another memory`));
+    expect((await cli(['add', '--pool', pool, '--json'], { stdin: 'not json' })).code).toBe(2);
+    expect((await cli(['add', '--pool', pool, '--json', '--title', 'x'], { stdin: '{}' })).code).toBe(1);
+    expect((await cli(['add', '--pool', pool, '--title', 'only a title'])).code).toBe(1);
+    expect(readFileSync(pool)).toEqual(before);
+  });
+
   it('ingest distills the same insights as the core miner, embeds them, and is idempotent', async () => {
     const dir = tempDir();
     const traj = join(dir, 'run-1.md');

@@ -3,15 +3,15 @@
 // All files are parsed and validated first; one bad file writes nothing.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { contentHash, createMemory, MemoryValidationError, SCOPES, type Level, type Memory, type MemoryInput, type Scope } from '../../core/memory';
+import { createMemory, MemoryValidationError, SCOPES, type Level, type Memory, type MemoryInput, type Scope } from '../../core/memory';
 import { parseTrajectories, type ParseOptions, type Trajectory } from '../../core/trajectory';
 import { mineInsights } from '../../core/distill/miner';
 import { toSummaryMemory, toTrajectoryMemory, toWorkflowMemory } from '../../core/distill/levels';
 import { createOpenAIEngine, distillWithEngine, EngineError, type DistillEngine } from '../../core/distill/engine';
 import { levelsArg, parse, requireStr, str } from '../args';
-import { alignVectors, modelRef, type CliContext } from '../context';
+import type { CliContext } from '../context';
 import { EXIT, InputError, UsageError } from '../errors';
-import { changing, loadPool, savePool } from '../pool-store';
+import { addMemories } from '../add-memories';
 
 export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules | --distiller llm --endpoint <url> --llm <model> [--scope task-agnostic|task-specific]] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json]
   (--distiller llm: an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama; an API key, if it needs one, from INSIGHT_POOL_API_KEY)`;
@@ -83,24 +83,7 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
     return EXIT.failure;
   }
 
-  const { fresh, all } = await changing(poolPath, false, ctx, async () => {
-    const pool = await loadPool(poolPath, true);
-    const seen = new Set(await Promise.all(pool.memories.map((m) => contentHash(m))));
-    const fresh: Memory[] = [];
-    for (const m of drafts) {
-      const h = await contentHash(m);
-      if (seen.has(h)) continue;
-      seen.add(h);
-      fresh.push(m);
-    }
-    const embedder = await ctx.embedder(str(p, 'model') ?? pool.model?.id);
-    const realigned = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx, 'pool memories');
-    if (realigned) ctx.note(`re-embedded ${realigned} pool memories with ${embedder.model}`);
-    await alignVectors(fresh, embedder, pool.keyMode, undefined, ctx, 'new memories');
-    const all = [...pool.memories, ...fresh];
-    await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
-    return { fresh, all };
-  });
+  const { fresh, all } = await addMemories(poolPath, drafts, ctx, str(p, 'model'));
   const byLevel = levels.map((l) => `${fresh.filter((m) => m.level === l).length} ${l}`).join(', ');
   ctx.out(`ingested ${ok.length} trajectories → ${fresh.length} new memories (${byLevel}; ${drafts.length - fresh.length} duplicates skipped) into ${poolPath}; pool now ${all.length} memories`);
   if (failures.length) {
