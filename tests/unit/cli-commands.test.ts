@@ -297,6 +297,11 @@ describe('ingest and stats', () => {
     let read = await readPoolFile(readFileSync(pool));
     expect(read.entries.map((e) => e.memory)).toMatchObject([{ id, level: 'insight', domain: 'swe', tags: ['api', 'refactor'], embedding: { model: 'insight-pool/use-lite', dims: 32 } }]);
 
+    expect(one.stderr).not.toMatch(/warning/);
+    const concrete = await cli(['add', '--pool', pool, '--title', 'Fix django/forms/models.py', '--content', 'Edit src/app/forms.py line 42 and run `pytest tests/test_forms.py::test_x` on v4.2.1.']);
+    expect(concrete.code).toBe(0);
+    expect(concrete.stderr).toMatch(/^warning: "Fix django\/forms\/models\.py": Specificity [\d.]+ is above 6 \(.*file paths.*\)/m);
+    await cli(['remove', concrete.stdout.split(' ')[1], '--pool', pool]);
     const again = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--content', 'Callers depend on them; change the inside.']);
     expect(again.stdout.trim()).toBe(`already in the pool: ${id}  Keep interfaces intact while fixing`);
 
