@@ -21,6 +21,8 @@ const MODEL_DIR = join(MODELS_DIR, DEFAULT_MODEL);
 export const WEIGHTS = { 'onnx/model.onnx': false, 'onnx/model_quantized.onnx': true };
 const NODE_EMBEDDER = join(root, 'src/adapters/embedding/node-embedder.ts');
 export const BATCHES = [1, 64];
+/** Input of the raw-session rows: a full batch of short sentences, no padding. */
+export const RAW = { batch: 64, tokens: 16 };
 
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const msg = (err) => String(err?.message ?? err).split('\n')[0].slice(0, 160);
@@ -122,6 +124,7 @@ export async function portEngine({ model = DEFAULT_MODEL, weights = 'onnx/model.
       await embedder.embed(this.warmup);
       byBatch.set(batch, embedder);
     },
+    raw: (batch, tokens) => byBatch.values().next().value.rawRun(batch, tokens),
     async run(texts, batch) {
       const t = performance.now();
       const out = await byBatch.get(batch).embed(texts);
@@ -172,6 +175,7 @@ export async function browserEngine(page, { model = DEFAULT_MODEL, weights = 'on
       load_ms: round(loaded.loadMs, 0),
       async prepare() {},
       run: (texts, batch) => page.evaluate(([t, b, m, q]) => window.bench.embedRun(t, b, m, q), [texts, batch, model, quantized]),
+      raw: (batch, tokens) => page.evaluate(([b, k, m, q]) => window.bench.embedRaw(b, k, m, q), [batch, tokens, model, quantized]),
     });
   } catch (err) {
     return engine({ ...base, skipped: `model not loadable in the browser: ${msg(err)}` });
@@ -212,7 +216,33 @@ export async function runEmbedInterleaved(engines, { quick = false, log = consol
       }
     }
   }
+  // The runtimes alone: each engine's own ONNX session (the one its app path just used) on the same synthetic input,
+  // taking turns. Whatever gap is left between browser and Node here is the runtime's, not the app's.
+  const rawTimes = new Map();
+  const withRaw = live.filter((e) => !e.skipped && e.raw);
+  for (let rep = 0; rep < (quick ? 3 : 10) + 1; rep++) {
+    for (const e of withRaw) {
+      try {
+        const ms = await e.raw(RAW.batch, RAW.tokens);
+        // The first run of a new shape allocates: not counted.
+        if (rep > 0) rawTimes.set(e, [...(rawTimes.get(e) ?? []), ms]);
+      } catch (err) {
+        rawTimes.delete(e);
+        e.rawSkipped = msg(err);
+      }
+    }
+  }
   const rows = [];
+  for (const e of withRaw) {
+    const base = { name: 'embed.raw', runtime: e.runtime, model: e.model, ...(e.weights && { weights: e.weights }), via: `ORT session alone, ${RAW.batch} × ${RAW.tokens} synthetic tokens`, batch: RAW.batch };
+    const times = rawTimes.get(e);
+    if (!times?.length) {
+      rows.push({ ...base, skipped: e.rawSkipped ?? 'not run' });
+      continue;
+    }
+    const p50 = pct(times, 0.5);
+    rows.push({ ...base, n: times.length * RAW.batch, p50_ms: round(p50, 2), p95_ms: round(pct(times, 0.95), 2), per_s: round((RAW.batch * 1000) / p50) });
+  }
   for (const e of engines) {
     for (const batch of BATCHES) {
       const base = { name: 'embed', runtime: e.runtime, model: e.model, ...(e.weights && { weights: e.weights }), via: e.via, batch };
@@ -228,6 +258,6 @@ export async function runEmbedInterleaved(engines, { quick = false, log = consol
     await e.close?.();
   }
   const label = (r) => (r.model === TFJS_MODEL ? 'tfjs' : `${r.model === DEFAULT_MODEL ? 'port' : r.model}${r.weights?.includes('quantized') ? ' (quantized)' : ''}`);
-  log(`embed (${live.length} engines interleaved): ${rows.filter((r) => r.per_s).map((r) => `${r.runtime}/${label(r)} b=${r.batch} ${r.per_s}/s`).join(', ')}`);
+  log(`embed (${live.length} engines interleaved): ${rows.filter((r) => r.per_s).map((r) => `${r.runtime}/${r.name === 'embed.raw' ? 'raw session ' : ''}${label(r)} b=${r.batch} ${r.per_s}/s`).join(', ')}`);
   return rows;
 }

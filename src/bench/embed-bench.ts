@@ -11,7 +11,7 @@ let nextId = 1;
 
 type Unsent<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
-function call(message: Unsent<Extract<WorkerRequest, { type: 'load' | 'embed' }>>): Promise<WorkerResponse> {
+function call(message: Unsent<Extract<WorkerRequest, { type: 'load' | 'embed' | 'raw-run' }>>): Promise<WorkerResponse> {
   worker ??= new Worker(new URL('../adapters/embedding/embed.worker.ts', import.meta.url), { type: 'module', name: 'bench-embedder' });
   const w = worker;
   const requestId = nextId++;
@@ -61,4 +61,13 @@ export async function embedRun(texts: string[], batch: number, modelId = DEFAULT
   const ms = performance.now() - t;
   if (res.type !== 'result' || res.vectors.length !== texts.length) throw new Error('embed worker returned the wrong number of vectors');
   return ms;
+}
+
+/** ms of one run of the worker's session for this model on `batch` × `tokens` synthetic tokens (rawSessionRun). */
+export async function embedRaw(batch: number, tokens: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<number> {
+  const spec = loaded.get(keyOf(modelId, quantized));
+  if (!spec) throw new Error(`embedLoad(${JSON.stringify(modelId)}, ${quantized}) first`);
+  const res = await call({ type: 'raw-run', model: spec, batch, tokens });
+  if (res.type !== 'raw-ran') throw new Error('embed worker answered out of order');
+  return res.ms;
 }

@@ -3,7 +3,7 @@
 // directly, so index numbers exist even while the app or its model is mid-change.
 import { benchIndexes, type IndexBenchOptions } from './index-query';
 import { benchImportExport, deleteDb, fillStore, timeEdits, timeLoad } from './store-bench';
-import { embedLoad, embedRun } from './embed-bench';
+import { embedLoad, embedRaw, embedRun } from './embed-bench';
 import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
 import { wasmRelaxedSimdSupported, wasmSimdSupported } from '../adapters/index/wasm-kernels';
@@ -25,6 +25,7 @@ const api = {
   sentences: benchSentences,
   embedLoad,
   embedRun,
+  embedRaw,
 };
 
 declare global {

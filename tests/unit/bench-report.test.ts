@@ -133,6 +133,20 @@ describe('embedding models', () => {
     expect(browser.value).toContain('100 vs 300');
     expect(t.find((x: { target: string }) => x.target.includes('TF.js')).value).toContain('300 vs 50');
   });
+
+  it('puts the raw-session rows of each weights file on one line with their ratio, and the float pair beside the target', () => {
+    const raw = (runtime: string, weights: string, per_s: number, n: number) => ({ name: 'embed.raw', runtime, model: 'insight-pool/use-lite', weights, batch: 64, n, per_s, via: 'ORT session alone, 64 × 16 synthetic tokens' });
+    const app = (runtime: string, per_s: number) => ({ name: 'embed', runtime, model: 'insight-pool/use-lite', weights: 'onnx/model.onnx', batch: 64, per_s });
+    const rows = [raw('chromium', 'onnx/model.onnx', 250, 640), raw('node', 'onnx/model.onnx', 850, 384), raw('chromium', 'onnx/model_quantized.onnx', 270, 640), raw('node', 'onnx/model_quantized.onnx', 660, 640), app('chromium', 125), app('node', 380)];
+    const ls = lines(rows).filter((l: { name: string }) => l.name === 'embed.raw');
+    expect(ls.map((l: { what: string; ratio: string }) => [l.what, l.ratio])).toEqual([
+      ['insight-pool/use-lite model.onnx', 'browser/node 0.29×'],
+      ['insight-pool/use-lite model_quantized.onnx', 'browser/node 0.41×'],
+    ]);
+    const browser = checkTargets(rows, false).find((x: { target: string }) => x.target.startsWith('browser worker'));
+    expect(browser.value).toContain('125 vs 380');
+    expect(browser.detail).toBe('ORT sessions alone (ORT session alone, 64 × 16 synthetic tokens): 250 vs 850 /s = node/browser 3.4×');
+  });
 });
 
 describe('bundle', () => {

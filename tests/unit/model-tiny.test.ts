@@ -54,6 +54,8 @@ describe('tiny test model', () => {
     expect(cosine(x, y)).toBeLessThan(0.999);
     expect((await tinyB.embed(['retry the request']))[0]).toHaveLength(16);
     expect(tinyA.fingerprint).not.toBe(tinyB.fingerprint);
+    // The bench's raw-session run feeds the session every input it declares, with ids inside its vocabulary.
+    for (const e of [tinyA, tinyB]) expect(await e.rawRun(4, 8)).toBeGreaterThan(0);
   });
 
   it('fails with a clear message for a model folder that is not there', async () => {

@@ -2,13 +2,13 @@
 // Runs in a worker so model loading, embedding and text generation never block the UI. The in-browser LLM engine
 // starts its own instance of this same module (src/adapters/llm-engine.ts): one bundle, one ORT, but a long
 // answer does not hold up the embeddings a search needs meanwhile.
-import { env, pipeline, type FeatureExtractionPipeline, type Pipeline } from '@xenova/transformers';
+import { env, pipeline, Tensor, type FeatureExtractionPipeline, type Pipeline } from '@xenova/transformers';
 import ortWasm from 'onnxruntime-web/dist/ort-wasm.wasm?url';
 import ortWasmSimd from 'onnxruntime-web/dist/ort-wasm-simd.wasm?url';
 import ortWasmThreaded from 'onnxruntime-web/dist/ort-wasm-threaded.wasm?url';
 import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
 import { generateText, type TextGenerator } from './generate';
-import { sentenceVectors } from './sentence-vectors';
+import { rawSessionRun, sentenceVectors, type TensorClass } from './sentence-vectors';
 import type { GeneratorSpec, ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
 
 const HUB = env.remoteHost;
@@ -142,6 +142,9 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         modelType: generator.model.config?.model_type ?? 'unknown',
         chat: Boolean(generator.tokenizer.chat_template),
       });
+    } else if (request.type === 'raw-run') {
+      const extractor = await load(request.model, request.requestId);
+      post({ type: 'raw-ran', requestId: request.requestId, ms: await rawSessionRun(extractor, Tensor as unknown as TensorClass, request.batch, request.tokens) });
     } else if (request.type === 'generate') {
       const { text, tokens } = await generate(request);
       post({ type: 'generated', requestId: request.requestId, text, tokens });

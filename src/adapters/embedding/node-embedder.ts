@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import { env, pipeline, Tensor, type FeatureExtractionPipeline } from '@xenova/transformers';
 import type { EmbedProgress, Embedder } from '../../core/embedder';
-import { sentenceVectors } from './sentence-vectors';
+import { rawSessionRun, sentenceVectors, type TensorClass } from './sentence-vectors';
 import { DEFAULT_MODEL_ID, FINGERPRINT_FILE, getModel, type ModelInfo } from '../../core/models';
 
 /** public/models of this checkout: src/adapters/embedding → project root. */
@@ -30,6 +30,8 @@ export interface NodeEmbedder extends Embedder {
   /** sha256 over the model files (fingerprint.json's value when the folder has one): which model made a vector. */
   readonly fingerprint: string;
   readonly modelDir: string;
+  /** Bench only: ms of one run of this embedder's ONNX session on `batch` × `tokens` synthetic tokens. */
+  rawRun(batch: number, tokens: number): Promise<number>;
 }
 
 export class EmbedCancelledError extends Error {
@@ -106,6 +108,7 @@ export async function createNodeEmbedder(options: NodeEmbedderOptions = {}): Pro
     dims: info.dims,
     fingerprint: fingerprintOf(info, modelDir),
     modelDir,
+    rawRun: (batch, tokens) => rawSessionRun(extractor, Tensor as unknown as TensorClass, batch, tokens),
     async embed(texts, onProgress, signal) {
       if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('embed(texts): texts must be an array of strings');
       // Batches of similar length: a batch is padded to its longest text and attention cost grows with its square,

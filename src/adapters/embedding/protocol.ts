@@ -28,7 +28,9 @@ export type WorkerRequest =
   | { type: 'embed'; requestId: number; model: ModelSpec; texts: string[]; batchSize: number }
   | { type: 'load-generator'; requestId: number; model: GeneratorSpec }
   | { type: 'generate'; requestId: number; model: GeneratorSpec; prompt: string; maxNewTokens: number }
-  | { type: 'cancel'; requestId: number };
+  | { type: 'cancel'; requestId: number }
+  /** Bench only: one run of the loaded model's session on synthetic tokens (see rawSessionRun). */
+  | { type: 'raw-run'; requestId: number; model: ModelSpec; batch: number; tokens: number };
 
 export type WorkerResponse =
   | { type: 'progress'; requestId: number; phase: 'load' | 'embed'; done: number; total: number; file?: string }
@@ -38,4 +40,5 @@ export type WorkerResponse =
   /** Generation so far: `done` new tokens of at most `total`, and their text. */
   | { type: 'tokens'; requestId: number; done: number; total: number; text: string }
   | { type: 'generated'; requestId: number; text: string; tokens: number }
+  | { type: 'raw-ran'; requestId: number; ms: number }
   | { type: 'error'; requestId: number; message: string; cancelled?: boolean };

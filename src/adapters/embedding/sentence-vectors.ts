@@ -40,3 +40,27 @@ export async function sentenceVectors(extractor: FeatureExtractionPipeline, text
   }
   return vectors;
 }
+
+/** The tensor class of the caller's transformers.js (ONNX Runtime only accepts its own tensors). */
+export type TensorClass = new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown;
+
+/**
+ * One run of the pipeline's own ONNX session on `batch` × `tokens` synthetic token ids, all attended: the runtime's
+ * speed with nothing around it (no tokenizer, no pooling, no messages). The bench compares the browser's and Node's
+ * runtimes this way, on the very sessions the app and the CLI use. Returns ms.
+ */
+export async function rawSessionRun(extractor: FeatureExtractionPipeline, Tensor: TensorClass, batch: number, tokens: number): Promise<number> {
+  const model = extractor.model as unknown as { session: { inputNames: string[]; run(feeds: Record<string, unknown>): Promise<unknown> }; config?: { vocab_size?: number } };
+  const n = batch * tokens;
+  const vocab = Math.max(8, model.config?.vocab_size ?? 1000);
+  const ids = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) ids[i] = BigInt(4 + ((i * 7919) % (vocab - 4)));
+  const feeds: Record<string, unknown> = {};
+  for (const name of model.session.inputNames) {
+    const data = name.includes('mask') ? new BigInt64Array(n).fill(1n) : name.includes('type') ? new BigInt64Array(n) : ids;
+    feeds[name] = new Tensor('int64', data, [batch, tokens]);
+  }
+  const t = performance.now();
+  await model.session.run(feeds);
+  return performance.now() - t;
+}
