@@ -113,7 +113,8 @@ describe('ingest --distiller llm', () => {
     const pool = join(tempDir(), 'pool.jsonl');
     const cases: [string[], RegExp][] = [
       [['--distiller', 'llm', '--llm', 'm'], /--distiller llm needs --endpoint/],
-      [['--endpoint', 'http://127.0.0.1:1/v1'], /--endpoint and --llm go with --distiller llm/],
+      [['--endpoint', 'http://127.0.0.1:1/v1'], /--endpoint, --llm and --scope go with --distiller llm/],
+      [['--scope', 'task-specific'], /--endpoint, --llm and --scope go with --distiller llm/],
       [['--distiller', 'gpt'], /--distiller must be rules or llm, got "gpt"/],
       [['--distiller', 'llm', '--endpoint', 'localhost:11434', '--llm', 'm'], /endpoint URL/],
       [[...llmArgs(), '--scope', 'narrow'], /--scope must be task-agnostic or task-specific, got "narrow"/],

@@ -1,7 +1,7 @@
 // `add`: memories written directly — by a person, or by an agent recording what it learned — from flags or from JSON
 // on stdin. The same rules as the app's add(): everything is validated before anything is written, and a content
 // already in the pool is not stored twice.
-import { createMemory, MemoryValidationError, type Memory } from '../../core/memory';
+import { createMemory, MemoryValidationError } from '../../core/memory';
 import { shouldWarn } from '../../core/guard';
 import { list, parse, requireStr, str } from '../args';
 import { addMemories } from '../add-memories';
@@ -45,8 +45,7 @@ export async function addCommand(argv: string[], ctx: CliContext): Promise<numbe
     seen.add(d.id);
   }
   const { fresh, holders, all } = await addMemories(poolPath, drafts, ctx, str(p, 'model'));
-  const added = new Set<Memory>(fresh);
-  holders.forEach((m, i) => ctx.out(added.has(m) && m === drafts[i] ? `added ${m.id}  ${m.title}` : `already in the pool: ${m.id}  ${m.title}`));
+  holders.forEach((m, i) => ctx.out(m === drafts[i] ? `added ${m.id}  ${m.title}` : `already in the pool: ${m.id}  ${m.title}`));
   // The abstraction guard, as the app shows it on each card: an agent writing its own memories learns to write ones
   // that transfer (concrete paths and commands mislead agents on other tasks).
   for (const m of fresh) {

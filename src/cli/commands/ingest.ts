@@ -99,7 +99,7 @@ function llmEngine(p: ReturnType<typeof parse>): DistillEngine | undefined {
   const endpoint = str(p, 'endpoint');
   const model = str(p, 'llm');
   if (distiller === 'rules') {
-    if (endpoint || model) throw new UsageError('ingest: --endpoint and --llm go with --distiller llm');
+    if (endpoint || model || str(p, 'scope')) throw new UsageError('ingest: --endpoint, --llm and --scope go with --distiller llm');
     return undefined;
   }
   if (distiller !== 'llm') throw new UsageError(`ingest: --distiller must be rules or llm, got "${distiller}"`);
