@@ -1,8 +1,11 @@
 // The one write path for new memories in the CLI (`ingest`, `add`): under the pool's lock, skip what the pool already
-// holds (same content, as the app's add()), embed the rest with the pool's model, rewrite the file.
+// holds (same content, as the app's add()), embed the rest with the pool's model, say which come close to a memory
+// already there (as `import` does), rewrite the file.
 import { contentHash, type Memory } from '../core/memory';
+import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file';
 import { alignVectors, modelRef, type CliContext } from './context';
 import { InputError } from './errors';
+import { nearestIn } from './nearest';
 import { changing, loadPool, savePool } from './pool-store';
 
 export interface Added {
@@ -39,6 +42,16 @@ export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext,
     const realigned = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx, 'pool memories');
     if (realigned) ctx.note(`re-embedded ${realigned} pool memories with ${embedder.model}`);
     await alignVectors(fresh, embedder, pool.keyMode, undefined, ctx, 'new memories');
+    // Not a copy, but close: kept, and said, so whoever adds it can decide (`remove` takes the id).
+    if (fresh.length && pool.memories.length) {
+      const nearest = await nearestIn(pool.memories, modelRef(embedder));
+      for (const m of fresh) {
+        const near = nearest(m.embedding!.vector);
+        if (near && near.score >= DEFAULT_NEAR_THRESHOLD) {
+          ctx.note(`near-duplicate (cosine ${near.score.toFixed(3)}): "${m.title}" ≈ existing "${near.memory.title}" (${near.memory.id})`);
+        }
+      }
+    }
     const all = [...pool.memories, ...fresh];
     await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
     return { fresh, holders, all };

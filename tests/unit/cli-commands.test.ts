@@ -302,6 +302,12 @@ describe('ingest and stats', () => {
     expect(concrete.code).toBe(0);
     expect(concrete.stderr).toMatch(/^warning: "Fix django\/forms\/models\.py": Specificity [\d.]+ is above 6 \(.*file paths.*\)/m);
     await cli(['remove', concrete.stdout.split(' ')[1], '--pool', pool]);
+    // Close to one already there (the test embedder reads only the words): added, and said.
+    const close = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact, while fixing!', '--content', 'Other words.']);
+    expect(close.code).toBe(0);
+    expect(close.stderr).toMatch(new RegExp(`^near-duplicate \\(cosine 1\\.000\\): "Keep interfaces intact, while fixing!" ≈ existing "Keep interfaces intact while fixing" \\(${id}\\)$`, 'm'));
+    expect(one.stderr).not.toMatch(/near-duplicate/);
+    await cli(['remove', close.stdout.split(' ')[1], '--pool', pool]);
     const again = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--content', 'Callers depend on them; change the inside.']);
     expect(again.stdout.trim()).toBe(`already in the pool: ${id}  Keep interfaces intact while fixing`);
 
