@@ -5,6 +5,7 @@ import type { KeyMode, Memory, MemoryFilter, MemoryInput } from '../core/memory'
 import type { Embedder, EmbedProgress } from '../core/embedder';
 import { rankExact, resolveRetrieval, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
 import { formatPromptBlock } from '../core/prompt-block';
+import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file/merge';
 import type { VectorIndex } from './index/types';
 import type { IndexKind } from './index/choose';
 import { MemoryStore, type StoredMemory } from './store';
@@ -38,6 +39,8 @@ export interface AddOutcome {
   memories: Memory[];
   /** The memories this call stored. */
   added: Memory[];
+  /** Stored memories that come within DEFAULT_NEAR_THRESHOLD cosine of one that was already in the pool. */
+  near: { memory: Memory; existing: Memory; score: number }[];
 }
 
 type Listener = () => void;
@@ -101,7 +104,7 @@ export class InsightPool {
   /** `add`, also telling which memories are new (the rest were in the pool already, or earlier in the batch). */
   async addAll(input: MemoryInput | MemoryInput[], onProgress?: (p: EmbedProgress) => void): Promise<AddOutcome> {
     const inputs = Array.isArray(input) ? input : [input];
-    if (inputs.length === 0) return { memories: [], added: [] };
+    if (inputs.length === 0) return { memories: [], added: [], near: [] };
     if (inputs.length > MAX_BATCH) throw new MemoryValidationError(`too many memories in one call (max ${MAX_BATCH})`, []);
     // Validate everything before embedding or writing anything: one bad item rejects the batch.
     const now = new Date();
@@ -136,7 +139,13 @@ export class InsightPool {
       const missing = unseen(known).filter((d) => embedded.get(d.id)?.embedding!.model !== this.model);
       for (const m of await this.withEmbeddings(missing, onProgress)) embedded.set(m.id, m);
       const added = unseen(known).map((d) => embedded.get(d.id)!);
-      const answer = () => ({ memories: hashes.map((h) => publicMemory(known.get(h)!)), added: added.map(publicMemory) });
+      // Not copies, but close to a memory already there: stored, and said (the importer asks first; here the user has
+      // already picked what to save).
+      const near = added.flatMap((m) => {
+        const hit = this.nearest(m.embedding!.vector);
+        return hit && hit.score >= DEFAULT_NEAR_THRESHOLD ? [{ memory: publicMemory(m), existing: publicMemory(hit.memory), score: hit.score }] : [];
+      });
+      const answer = () => ({ memories: hashes.map((h) => publicMemory(known.get(h)!)), added: added.map(publicMemory), near });
       // Nothing new: no write, so other tabs have nothing to reload.
       if (added.length === 0) return answer();
       const revision = await this.options.store.insert(added);

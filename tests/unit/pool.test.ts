@@ -114,6 +114,17 @@ describe('InsightPool', () => {
     expect(await pool.count()).toBe(3);
   });
 
+  it('says which new memories come close to one already in the pool, and stores them', async () => {
+    const { pool } = await openPool();
+    const [first] = await pool.add(insights[0]);
+    // The test embedder reads only the words: same words, other punctuation → cosine 1, yet not the same content.
+    const outcome = await pool.addAll([{ ...insights[0], title: 'Reproduce the failing test first!' }, insights[1]]);
+    expect(outcome.added).toHaveLength(2);
+    expect(outcome.near.map((n) => [n.memory.title, n.existing.id])).toEqual([['Reproduce the failing test first!', first.id]]);
+    expect(outcome.near[0].score).toBeCloseTo(1, 5);
+    expect(await pool.count()).toBe(3);
+  });
+
   it('two adds of the same content at once, or from two tabs, store it once', async () => {
     const { pool } = await openPool();
     const [a, b] = await Promise.all([pool.add(insights[0]), pool.add(insights[0])]);
