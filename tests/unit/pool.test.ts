@@ -118,11 +118,13 @@ describe('InsightPool', () => {
     const { pool } = await openPool();
     const [first] = await pool.add(insights[0]);
     // The test embedder reads only the words: same words, other punctuation → cosine 1, yet not the same content.
-    const outcome = await pool.addAll([{ ...insights[0], title: 'Reproduce the failing test first!' }, insights[1]]);
+    const outcome = await pool.addAll([{ ...insights[0], title: 'Reproduce the failing test first!' }, insights[1]], undefined, { near: true });
     expect(outcome.added).toHaveLength(2);
     expect(outcome.near.map((n) => [n.memory.title, n.existing.id])).toEqual([['Reproduce the failing test first!', first.id]]);
     expect(outcome.near[0].score).toBeCloseTo(1, 5);
     expect(await pool.count()).toBe(3);
+    // Only when asked: a bulk add does not pay an index search per memory.
+    expect((await pool.addAll({ ...insights[0], title: 'Reproduce the failing test first?' })).near).toEqual([]);
   });
 
   it('two adds of the same content at once, or from two tabs, store it once', async () => {
