@@ -1,6 +1,6 @@
 // The pool: one object that ties the store (truth), the embedder and a derived vector index together.
 // Both the UI and `window.insightPool` call this, so they behave the same by construction.
-import { createMemory, contentHash, keyText, matchesFilter, MemoryValidationError } from '../core/memory';
+import { createMemory, contentHash, keyText, matchesFilter, MemoryValidationError, newestFirst } from '../core/memory';
 import type { KeyMode, Memory, MemoryFilter, MemoryInput } from '../core/memory';
 import type { Embedder, EmbedProgress } from '../core/embedder';
 import { rankExact, resolveRetrieval, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
@@ -232,7 +232,7 @@ export class InsightPool {
     await this.syncIfStale();
     return [...this.memories.values()]
       .filter((m) => matchesFilter(m, filter ?? {}))
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1))
+      .sort(newestFirst)
       .map(publicMemory);
   }
 

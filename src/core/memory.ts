@@ -202,6 +202,11 @@ export interface MemoryFilter {
   text?: string;
 }
 
+/** Sort order of every memory list (app and CLI): newest first, then by id, so equal times list the same way each time. */
+export function newestFirst(a: Pick<Memory, 'createdAt' | 'id'>, b: Pick<Memory, 'createdAt' | 'id'>): number {
+  return a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1;
+}
+
 export function matchesFilter(m: Memory, f: MemoryFilter = {}): boolean {
   if (f.levels?.length && !f.levels.includes(m.level)) return false;
   if (f.domains?.length && !f.domains.includes(m.domain)) return false;

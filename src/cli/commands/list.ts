@@ -1,5 +1,5 @@
 // `list`: the memories of a pool, newest first, with their ids (what `remove` takes), optionally filtered.
-import { matchesFilter, type MemoryFilter } from '../../core/memory';
+import { LEVELS, matchesFilter, newestFirst, type MemoryFilter } from '../../core/memory';
 import { levelsArg, list as listArg, parse, requireStr, str } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
@@ -17,13 +17,11 @@ export async function listCommand(argv: string[], ctx: CliContext): Promise<numb
   });
   const poolPath = requireStr('list', p, 'pool');
   if (p.positionals.length) throw new UsageError(`list: unexpected argument "${p.positionals[0]}"`);
-  const filter: MemoryFilter = { levels: levelsArg('list', p, ['trajectory', 'workflow', 'summary', 'insight']) };
+  const filter: MemoryFilter = { levels: levelsArg('list', p, LEVELS) };
   if (listArg(p, 'domain').length) filter.domains = listArg(p, 'domain');
   if (str(p, 'text')) filter.text = str(p, 'text');
   const pool = await loadPool(poolPath, false);
-  const shown = pool.memories
-    .filter((m) => matchesFilter(m, filter))
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1));
+  const shown = pool.memories.filter((m) => matchesFilter(m, filter)).sort(newestFirst);
   if (p.values.json) {
     ctx.out(JSON.stringify(shown.map(({ embedding, ...m }) => ({ ...m, embedding: embedding && { model: embedding.model, dims: embedding.dims, key: embedding.key } })), null, 2));
   } else {
