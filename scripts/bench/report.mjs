@@ -98,14 +98,15 @@ export function checkTargets(rows, quick) {
   const imp = find(rows, (r) => r.name === 'import' && r.n === 10000 && String(r.via).startsWith('pool file'));
   add('import 10k memories with vectors ≤ 2 s (chromium)', imp, imp && `${imp.p50_ms} ms via ${imp.via}`, imp && imp.p50_ms <= 2000);
   // The embedded model as the app loads it: the float weights.
-  const app = (r) => r.name === 'embed' && r.model === 'insight-pool/use-lite' && (r.weights ?? 'onnx/model.onnx') === 'onnx/model.onnx' && r.batch === 64;
+  const appModel = (r) => r.model === 'insight-pool/use-lite' && (r.weights ?? 'onnx/model.onnx') === 'onnx/model.onnx';
+  const app = (r) => r.name === 'embed' && appModel(r) && r.batch === 64;
   const port = find(rows, (r) => app(r) && r.runtime === 'node');
   const tfjs = find(rows, (r) => r.name === 'embed' && r.model === TFJS && r.batch === 64);
   const browser = find(rows, (r) => app(r) && r.runtime === 'chromium');
   const why = (r, runtime) => rows.find((x) => app(x) && x.runtime === runtime)?.skipped ?? '';
   add('embedded model ≥ 3× TF.js reference sentences/s (node, batch 64)', port && tfjs ? port : undefined, port && tfjs && `${port.per_s} vs ${tfjs.per_s} /s = ${fmt(port.per_s / tfjs.per_s, 2)}×`, port && tfjs && port.per_s >= 3 * tfjs.per_s, why(port, 'node'));
   // The same two sessions with nothing around them: how much of the gap is the runtime's.
-  const raw = (runtime) => find(rows, (r) => r.name === 'embed.raw' && r.runtime === runtime && r.model === 'insight-pool/use-lite' && (r.weights ?? 'onnx/model.onnx') === 'onnx/model.onnx');
+  const raw = (runtime) => find(rows, (r) => r.name === 'embed.raw' && r.runtime === runtime && appModel(r));
   const [rawBrowser, rawNode] = [raw('chromium'), raw('node')];
   const runtimeGap = rawBrowser && rawNode ? `ORT sessions alone (${rawNode.via}): ${rawBrowser.per_s} vs ${rawNode.per_s} /s = node/browser ${fmt(rawNode.per_s / rawBrowser.per_s, 2)}×` : '';
   add('browser worker within 1.5× of onnxruntime-node (batch 64)', port && browser ? port : undefined, port && browser && `${browser.per_s} vs ${port.per_s} /s = node/browser ${fmt(port.per_s / browser.per_s, 2)}×`, port && browser && port.per_s <= 1.5 * browser.per_s, why(browser, 'chromium') || why(port, 'node') || runtimeGap);

@@ -33,6 +33,12 @@ function call(message: Unsent<Extract<WorkerRequest, { type: 'load' | 'embed' | 
 const loaded = new Map<string, ModelSpec>();
 const keyOf = (id: string, quantized: boolean) => `${id}|${quantized}`;
 
+function loadedSpec(modelId: string, quantized: boolean): ModelSpec {
+  const spec = loaded.get(keyOf(modelId, quantized));
+  if (!spec) throw new Error(`embedLoad(${JSON.stringify(modelId)}, ${quantized}) first`);
+  return spec;
+}
+
 /**
  * Loads a model in the app's embedding worker and warms it up (ORT's first runs allocate and pick kernels).
  * `quantized` picks onnx/model_quantized.onnx or onnx/model.onnx; default: what the app loads.
@@ -54,8 +60,7 @@ export async function embedLoad(modelId = DEFAULT_MODEL_ID, quantized?: boolean)
 
 /** Embeds `texts` in requests of `batch` (what the app pays: postMessage both ways included); returns ms. */
 export async function embedRun(texts: string[], batch: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<number> {
-  const spec = loaded.get(keyOf(modelId, quantized));
-  if (!spec) throw new Error(`embedLoad(${JSON.stringify(modelId)}, ${quantized}) first`);
+  const spec = loadedSpec(modelId, quantized);
   const t = performance.now();
   const res = await call({ type: 'embed', model: spec, texts, batchSize: batch });
   const ms = performance.now() - t;
@@ -65,9 +70,7 @@ export async function embedRun(texts: string[], batch: number, modelId = DEFAULT
 
 /** ms of one run of the worker's session for this model on `batch` × `tokens` synthetic tokens (rawSessionRun). */
 export async function embedRaw(batch: number, tokens: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<number> {
-  const spec = loaded.get(keyOf(modelId, quantized));
-  if (!spec) throw new Error(`embedLoad(${JSON.stringify(modelId)}, ${quantized}) first`);
-  const res = await call({ type: 'raw-run', model: spec, batch, tokens });
+  const res = await call({ type: 'raw-run', model: loadedSpec(modelId, quantized), batch, tokens });
   if (res.type !== 'raw-ran') throw new Error('embed worker answered out of order');
   return res.ms;
 }

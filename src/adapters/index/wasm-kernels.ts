@@ -387,7 +387,7 @@ export class WasmArena {
     const sampled = top.k * SAMPLE_PER_CANDIDATE;
     if (n < 4 * sampled) return selectTop(scores, n, top, ids, accept);
     const sample = new TopK(top.k);
-    for (let s = n - sampled; s < n; s++) if (scores[s] > sample.worst) sample.push(s, scores[s]);
+    selectTop(scores.subarray(n - sampled, n), sampled, sample, ids); // only its k-th best score is used
     const count = this.kernel.collect(this.outPtr, n, sample.worst, this.picksPtr);
     const rows = new Int32Array(this.buffer, this.picksPtr, count * 2);
     const values = float ? new Float32Array(this.buffer, this.picksPtr, count * 2) : rows;
