@@ -6,93 +6,8 @@
 // Kernels write one score per row into `out`; a second function collects the few rows worth selecting from, and the
 // selection itself (top-k, `accept` filters) stays in JS.
 
+import { Code, F32, funcBody, I32, name, section, V128, vec } from './wasm-emit';
 import { selectTop, TopK, type Accept } from './topk';
-
-const SIMD = 0xfd;
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number, out: number[]): void {
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-}
-
-function sleb(n: number, out: number[]): void {
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-class Code {
-  bytes: number[] = [];
-  op(...b: number[]): this {
-    this.bytes.push(...b);
-    return this;
-  }
-  simd(opcode: number, ...imm: number[]): this {
-    this.bytes.push(SIMD);
-    uleb(opcode, this.bytes);
-    this.bytes.push(...imm);
-    return this;
-  }
-  get(i: number): this {
-    this.bytes.push(0x20);
-    uleb(i, this.bytes);
-    return this;
-  }
-  set(i: number): this {
-    this.bytes.push(0x21);
-    uleb(i, this.bytes);
-    return this;
-  }
-  tee(i: number): this {
-    this.bytes.push(0x22);
-    uleb(i, this.bytes);
-    return this;
-  }
-  i32(n: number): this {
-    this.bytes.push(0x41);
-    sleb(n, this.bytes);
-    return this;
-  }
-  /** v128.load with a constant byte offset. */
-  load(offset: number): this {
-    this.bytes.push(SIMD, 0x00, 0x00);
-    uleb(offset, this.bytes);
-    return this;
-  }
-}
-
-function section(id: number, body: number[], out: number[]): void {
-  out.push(id);
-  uleb(body.length, out);
-  out.push(...body);
-}
-
-function vec(items: number[][]): number[] {
-  const out: number[] = [];
-  uleb(items.length, out);
-  for (const it of items) out.push(...it);
-  return out;
-}
-
-function name(s: string): number[] {
-  const b = Array.from(new TextEncoder().encode(s));
-  const out: number[] = [];
-  uleb(b.length, out);
-  return out.concat(b);
-}
 
 /**
  * Row loop shared by both kernels: params (rows ptr, n, query ptr, out ptr), locals end, acc, tmp.
@@ -115,14 +30,13 @@ function rowLoop(rowBytes: number, store: 'i32' | 'f32', body: (c: Code) => void
   c.get(P).i32(rowBytes).op(0x6a).set(P);
   c.get(OUT).i32(4).op(0x6a).tee(OUT).get(END).op(0x47, 0x0d, 0x00); // br_if loop while out != end
   c.op(0x0b, 0x0b, 0x0b); // end loop, end block, end func
-  const locals = vec([
-    [1, I32],
-    [4, V128],
-  ]);
-  const fn = locals.concat(c.bytes);
-  const out: number[] = [];
-  uleb(fn.length, out);
-  return out.concat(fn);
+  return funcBody(
+    [
+      [1, I32],
+      [4, V128],
+    ],
+    c,
+  );
 }
 
 /** int8 rows (padded to 16) · int16 query → i32 per row, via i32x4.dot_i16x8_s. */
@@ -246,10 +160,7 @@ function collectBody(score: 'i32' | 'f32'): number[] {
   c.get(P).i32(4).op(0x6a).set(P);
   c.op(0x0c, 0x00).op(0x0b, 0x0b);
   c.get(COUNT).op(0x0b); // result, end func
-  const fn = vec([[5, I32], [2, V128], [1, I32]]).concat(c.bytes);
-  const out: number[] = [];
-  uleb(fn.length, out);
-  return out.concat(fn);
+  return funcBody([[5, I32], [2, V128], [1, I32]], c);
 }
 
 /** i8: int8 rows · int16 query (plain SIMD). i8r: the relaxed-SIMD variant (rows coded 1..127, int8 query). */
