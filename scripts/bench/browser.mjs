@@ -150,6 +150,22 @@ async function coldstartRows(args, url, dist, quick, log) {
 }
 
 /**
+ * The wasm SIMD peak on one thread and on as many as the embedding worker's ONNX Runtime used (after the embed rows, so
+ * nothing else is running): the ceiling the raw-session GFLOP/s are read against.
+ */
+async function simdPeakRows(page, info, embedRows, quick, log) {
+  const relaxed = info.wasmRelaxedSimd;
+  const threads = [...new Set([1, embedRows.find((r) => r.name === 'embed.raw' && r.runtime === 'chromium' && r.threads)?.threads ?? 1])];
+  const rows = [];
+  for (const t of threads) {
+    const gflops = await page.evaluate(([t, relaxed, reps]) => window.bench.simdPeak(t, relaxed, { reps }), [t, relaxed, quick ? 1 : 3]);
+    rows.push({ name: 'simd.peak', runtime: 'chromium', threads: t, via: `wasm f32x4 ${relaxed ? 'relaxed madd' : 'mul + add'} in registers, ${t} thread${t > 1 ? 's' : ''}`, gflops: Math.round(gflops * 10) / 10 });
+  }
+  log(`chromium wasm SIMD peak: ${rows.map((r) => `${r.threads} thread(s) ${r.gflops} GFLOP/s`).join(', ')}`);
+  return rows;
+}
+
+/**
  * @param {{ url: string, quick: boolean, log: (s: string) => void, models?: object[] }} opts
  * `models`: the local models to embed with (embed.mjs localModels(); one with a `problem` gives rows saying so).
  * `dist`: the build the preview serves (for the sizes of fetched files).
@@ -189,7 +205,8 @@ export async function runBrowserBench({ url, dist, quick, log, models = [], node
       const engines = [];
       for (const model of models) engines.push(await browserEngine(page, model));
       engines.push(...(await nodeEngines()));
-      return runEmbedInterleaved(engines, { quick, log });
+      const embedRows = await runEmbedInterleaved(engines, { quick, log });
+      return [...embedRows, ...(await simdPeakRows(page, info, embedRows, quick, log))];
     });
     await context.close();
     if (!only || only.includes('coldstart')) rows.push(...(await coldstartRows(args, url, dist, quick, log)));

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTs } from './load-ts.mjs';
+import { flopsPerSentence } from '../model/use-lite-graph.mjs';
 import { root } from './serve.mjs';
 
 const require = createRequire(join(root, 'package.json'));
@@ -175,7 +176,11 @@ export async function browserEngine(page, { model = DEFAULT_MODEL, weights = 'on
       load_ms: round(loaded.loadMs, 0),
       async prepare() {},
       run: (texts, batch) => page.evaluate(([t, b, m, q]) => window.bench.embedRun(t, b, m, q), [texts, batch, model, quantized]),
-      raw: (batch, tokens) => page.evaluate(([b, k, m, q]) => window.bench.embedRaw(b, k, m, q), [batch, tokens, model, quantized]),
+      async raw(batch, tokens) {
+        const { ms, threads } = await page.evaluate(([b, k, m, q]) => window.bench.embedRaw(b, k, m, q), [batch, tokens, model, quantized]);
+        this.threads = threads;
+        return ms;
+      },
     });
   } catch (err) {
     return engine({ ...base, skipped: `model not loadable in the browser: ${msg(err)}` });
@@ -241,7 +246,11 @@ export async function runEmbedInterleaved(engines, { quick = false, log = consol
       continue;
     }
     const p50 = pct(times, 0.5);
-    rows.push({ ...base, n: times.length * RAW.batch, p50_ms: round(p50, 2), p95_ms: round(pct(times, 0.95), 2), per_s: round((RAW.batch * 1000) / p50) });
+    const perS = (RAW.batch * 1000) / p50;
+    // Arithmetic per second, for the embedded model whose graph we wrote (so we know its FLOPs): set beside the wasm
+    // SIMD peak, it shows how far any browser engine could get.
+    const gflops = e.model === DEFAULT_MODEL ? { gflops: round((perS * flopsPerSentence(RAW.tokens)) / 1e9) } : {};
+    rows.push({ ...base, ...(e.threads && { threads: e.threads }), n: times.length * RAW.batch, p50_ms: round(p50, 2), p95_ms: round(pct(times, 0.95), 2), per_s: round(perS), ...gflops });
   }
   for (const e of engines) {
     for (const batch of BATCHES) {

@@ -25,6 +25,17 @@ const HIDDEN = 512;
 const FFN = 1536;
 const VOCAB_ROWS = 8002;
 
+/**
+ * Floating-point operations (multiply-adds × 2) of one sentence of `tokens` tokens through this graph: the bench's
+ * GFLOP/s. Everything else (layer norms, softmax, adds) is under 1% of it.
+ */
+export function flopsPerSentence(tokens) {
+  const dense = EMB * HIDDEN /* residual 256→512 */ + EMB * 3 * EMB + EMB * HIDDEN /* layer 0 qkv, out */
+    + HIDDEN * 3 * HIDDEN + HIDDEN * HIDDEN /* layer 1 qkv, out */ + 2 * (2 * HIDDEN * FFN) /* two FFNs */;
+  const attention = tokens * tokens * 2 * (EMB + HIDDEN); // q·kᵀ and probs·v in both layers
+  return 2 * (tokens * dense + attention + HIDDEN * HIDDEN /* tanh layer, once per sentence */);
+}
+
 /** The sinusoidal timing table for positions 0..maxLength−1, as TF computes it in float32: sin/cos of fround(p·τ). */
 function timingTable(invTimescales, maxLength) {
   const half = invTimescales.length;

@@ -68,9 +68,10 @@ export async function embedRun(texts: string[], batch: number, modelId = DEFAULT
   return ms;
 }
 
-/** ms of one run of the worker's session for this model on `batch` × `tokens` synthetic tokens (rawSessionRun). */
-export async function embedRaw(batch: number, tokens: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<number> {
+/** ms of one run of the worker's session for this model on `batch` × `tokens` synthetic tokens (rawSessionRun), and
+ *  the ORT threads it ran on. */
+export async function embedRaw(batch: number, tokens: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<{ ms: number; threads: number }> {
   const res = await call({ type: 'raw-run', model: loadedSpec(modelId, quantized), batch, tokens });
   if (res.type !== 'raw-ran') throw new Error('embed worker answered out of order');
-  return res.ms;
+  return { ms: res.ms, threads: res.threads };
 }

@@ -6,6 +6,7 @@ import { benchImportExport, deleteDb, fillStore, timeEdits, timeLoad } from './s
 import { embedLoad, embedRaw, embedRun } from './embed-bench';
 import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
+import { simdPeak } from './simd-peak';
 import { wasmRelaxedSimdSupported, wasmSimdSupported } from '../adapters/index/wasm-kernels';
 
 const api = {
@@ -26,6 +27,7 @@ const api = {
   embedLoad,
   embedRun,
   embedRaw,
+  simdPeak,
 };
 
 declare global {

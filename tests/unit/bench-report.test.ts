@@ -12,7 +12,10 @@ import { checkTargets, lines } from '../../scripts/bench/report.mjs';
 import { measureBundle } from '../../scripts/bench/bundle.mjs';
 // @ts-expect-error plain .mjs modules without type declarations
 import { localModels } from '../../scripts/bench/embed.mjs';
+// @ts-expect-error plain .mjs modules without type declarations
+import { flopsPerSentence } from '../../scripts/model/use-lite-graph.mjs';
 import { getModel } from '../../src/core/models';
+import { ADDEND, CHAINS, MULTIPLIER, peakModuleBytes } from '../../src/bench/simd-peak-module';
 
 describe('bench statistics', () => {
   it('nearest-rank percentiles and recall@k against the exact lists', () => {
@@ -20,6 +23,23 @@ describe('bench statistics', () => {
     expect(percentile(sorted, 0.5)).toBe(5);
     expect(percentile(sorted, 0.95)).toBe(10);
     expect(recallAt([['a', 'b', 'c'], ['a', 'x', 'y']], [['a', 'b', 'c'], ['a', 'b', 'c']])).toBeCloseTo(4 / 6);
+  });
+});
+
+describe('wasm SIMD peak probe', () => {
+  it('runs every chain the given number of iterations, with or without relaxed madd', () => {
+    // The same recurrence in float32: acc = acc × m + a, from 0, in each of the chains.
+    const expected = (n: number) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc = Math.fround(Math.fround(acc * Math.fround(MULTIPLIER)) + Math.fround(ADDEND));
+      return CHAINS * acc;
+    };
+    for (const relaxed of [false, true]) {
+      const { run } = new WebAssembly.Instance(new WebAssembly.Module(peakModuleBytes(relaxed) as BufferSource)).exports as { run: (n: number) => number };
+      expect(run(0)).toBe(0);
+      // A fused multiply-add rounds once, so the relaxed variant may differ in the last bits.
+      for (const n of [1, 49, 50]) expect(run(n)).toBeCloseTo(expected(n), 5);
+    }
   });
 });
 
@@ -146,6 +166,28 @@ describe('embedding models', () => {
     const browser = checkTargets(rows, false).find((x: { target: string }) => x.target.startsWith('browser worker'));
     expect(browser.value).toContain('125 vs 380');
     expect(browser.detail).toBe('ORT sessions alone (ORT session alone, 64 × 16 synthetic tokens): 250 vs 850 /s = node/browser 3.4×');
+  });
+
+  it('sets the raw sessions\' GFLOP/s beside the wasm SIMD peak on the threads the worker used', () => {
+    const raw = (runtime: string, per_s: number, gflops: number, threads?: number) => ({ name: 'embed.raw', runtime, model: 'insight-pool/use-lite', weights: 'onnx/model.onnx', batch: 64, per_s, gflops, threads, via: 'ORT session alone, 64 × 16 synthetic tokens' });
+    const app = (runtime: string, per_s: number) => ({ name: 'embed', runtime, model: 'insight-pool/use-lite', weights: 'onnx/model.onnx', batch: 64, per_s });
+    const peak = (threads: number, gflops: number) => ({ name: 'simd.peak', runtime: 'chromium', threads, gflops, via: `wasm f32x4 relaxed madd in registers, ${threads} thread(s)` });
+    const rows = [raw('chromium', 250, 37.5, 2), raw('node', 850, 127.5), peak(1, 50), peak(2, 100), app('chromium', 125), app('node', 380)];
+    const browser = checkTargets(rows, false).find((x: { target: string }) => x.target.startsWith('browser worker'));
+    // 127.5 / 1.5 = 85 GFLOP/s of the 2-thread peak of 100.
+    expect(browser.detail).toContain('wasm SIMD peak here 100 GFLOP/s on 2 thread(s)');
+    expect(browser.detail).toContain('37.5 (38% of that peak) in ORT wasm: within 1.5× needs 85% of the wasm peak');
+    const line = lines(rows).find((l: { name: string }) => l.name === 'embed.raw');
+    expect(line.chromium.gflops).toBe(37.5);
+    expect(lines(rows).filter((l: { name: string }) => l.name === 'simd.peak')).toHaveLength(2);
+  });
+
+  it('counts the embedded model\'s arithmetic from its graph dimensions', () => {
+    // Per token: 256·512 + 256·768 + 256·512 + 512·1536 + 512·512 + 4·512·1536 multiply-adds; attention, two products
+    // of tokens² × width in each layer (256 and 512 wide); the tanh layer once per sentence.
+    const perToken = 256 * 512 + 256 * 768 + 256 * 512 + 512 * 1536 + 512 * 512 + 4 * 512 * 1536;
+    expect(flopsPerSentence(1)).toBe(2 * (perToken + 2 * 768 + 512 * 512));
+    expect(flopsPerSentence(16)).toBe(2 * (16 * perToken + 256 * 2 * 768 + 512 * 512));
   });
 });
 

@@ -144,7 +144,8 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       });
     } else if (request.type === 'raw-run') {
       const extractor = await load(request.model, request.requestId);
-      post({ type: 'raw-ran', requestId: request.requestId, ms: await rawSessionRun(extractor, Tensor as unknown as TensorClass, request.batch, request.tokens) });
+      const ms = await rawSessionRun(extractor, Tensor as unknown as TensorClass, request.batch, request.tokens);
+      post({ type: 'raw-ran', requestId: request.requestId, ms, threads: env.backends.onnx.wasm.numThreads ?? 1 });
     } else if (request.type === 'generate') {
       const { text, tokens } = await generate(request);
       post({ type: 'generated', requestId: request.requestId, text, tokens });

@@ -40,5 +40,6 @@ export type WorkerResponse =
   /** Generation so far: `done` new tokens of at most `total`, and their text. */
   | { type: 'tokens'; requestId: number; done: number; total: number; text: string }
   | { type: 'generated'; requestId: number; text: string; tokens: number }
-  | { type: 'raw-ran'; requestId: number; ms: number }
+  /** `threads`: the ONNX Runtime threads the run had. */
+  | { type: 'raw-ran'; requestId: number; ms: number; threads: number }
   | { type: 'error'; requestId: number; message: string; cancelled?: boolean };
