@@ -92,6 +92,30 @@ export class InsightPool {
   }
 
   /**
+   * What `add` would make of each input, without embedding or storing anything: its content hash, and the pool's
+   * memory that says the same, if there is one. An input that is not a valid memory gets neither (add would refuse
+   * it and say why). The ingest preview uses this to untick copies before the user saves.
+   */
+  async sameContent(inputs: MemoryInput[]): Promise<{ hash?: string; existing?: Memory }[]> {
+    const hashes = await Promise.all(
+      inputs.map((input) => {
+        try {
+          return contentHash(createMemory(input));
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    await this.ready();
+    await this.syncIfStale();
+    const known = this.byHash();
+    return hashes.map((hash) => {
+      const stored = hash === undefined ? undefined : known.get(hash);
+      return { hash, existing: stored && publicMemory(stored) };
+    });
+  }
+
+  /**
    * Adds memories. Content already in the pool (same level, title, description and content: `contentHash`) is not
    * stored again: re-ingesting a folder, or a rule that mines the same insight from many runs, would otherwise fill
    * the top-3 with copies of one memory. Answers, per input, the pool's memory for it (also when the input named an id

@@ -15,7 +15,14 @@ export interface Candidate {
   selected: boolean;
   score: number;
   warning: string | null;
+  /** Why saving it would add nothing: its content is already in the pool, or earlier in this batch. */
+  repeat: string | null;
+  /** Checked for repeats once; after that the user's tick is left alone. */
+  looked: boolean;
 }
+
+/** InsightPool.sameContent: per memory, its content hash and the pool's memory with that content. */
+export type SameContent = (inputs: MemoryInput[]) => Promise<{ hash?: string; existing?: { title: string } }[]>;
 
 export interface Item {
   trajectory: Trajectory;
@@ -35,12 +42,42 @@ function candidate(memory: MemoryInput): Candidate {
   const m = { level: memory.level ?? 'insight', title: memory.title, description: memory.description ?? '', content: memory.content };
   const warning = shouldWarn(m);
   // Insights go in by default; concrete levels only when the user ticks them, because they transfer badly.
-  return { key: `c${counter++}`, memory, selected: m.level === 'insight' && !warning, score: specificity(memoryText(m)).score, warning };
+  return { key: `c${counter++}`, memory, selected: m.level === 'insight' && !warning, score: specificity(memoryText(m)).score, warning, repeat: null, looked: false };
 }
 
 export class IngestBatch {
   files = $state<FileStatus[]>([]);
   items = $state<Item[]>([]);
+
+  constructor(private readonly sameContent?: SameContent) {}
+
+  /**
+   * Unticks new candidates that saving would not store (the rule miner finds the same insight in many runs; a folder
+   * ingested again is all known), and says why, so "Save N" counts what will be added. Only candidates not looked at
+   * before: a box the user ticks again stays ticked. Without a pool to ask, or when asking fails, nothing changes
+   * (saving skips copies anyway).
+   */
+  async markRepeats(): Promise<void> {
+    if (!this.sameContent) return;
+    const all = this.items.flatMap((item) => Object.values(item.levels).flat().map((c) => ({ item, c })));
+    let answers: Awaited<ReturnType<SameContent>>;
+    try {
+      answers = await this.sameContent(all.map(({ c }) => $state.snapshot(c.memory) as MemoryInput));
+    } catch {
+      return;
+    }
+    const firstFrom = new Map<string, string>();
+    all.forEach(({ item, c }, i) => {
+      const { hash, existing } = answers[i] ?? {};
+      if (!hash) return;
+      const earlier = firstFrom.get(hash);
+      if (earlier === undefined) firstFrom.set(hash, item.trajectory.id);
+      if (c.looked) return;
+      c.looked = true;
+      c.repeat = existing ? `already in the pool as "${existing.title}"` : earlier !== undefined ? `same as the one from ${earlier}` : null;
+      if (c.repeat) c.selected = false;
+    });
+  }
 
   async load(
     picked: PickedFile[],
@@ -77,6 +114,7 @@ export class IngestBatch {
         error: '',
       };
     });
+    await this.markRepeats();
   }
 
   /** The exact prompt for one level, for any LLM the user runs elsewhere. */
@@ -93,6 +131,7 @@ export class IngestBatch {
     } catch (error) {
       item.error = `${level}: ${(error as Error).message}`;
     }
+    void this.markRepeats();
   }
 
   /**
@@ -123,6 +162,7 @@ export class IngestBatch {
         progress({ done: ++done, total });
       }
     }
+    await this.markRepeats();
   }
 
   /** Scrubs one candidate in place (neutral words for paths, identifiers, versions…) and re-scores it. */
@@ -133,6 +173,7 @@ export class IngestBatch {
     const m = list[i].memory;
     const next = candidate({ ...m, ...scrubFields(m) });
     list[i] = { ...next, selected: list[i].selected };
+    void this.markRepeats();
   }
 
   selected(): MemoryInput[] {

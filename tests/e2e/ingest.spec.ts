@@ -26,9 +26,19 @@ test('SWE-agent runs dropped into the app become insights that a CLI task retrie
   await expect(first.getByTestId('candidate-trajectory')).not.toBeChecked();
   const insightBoxes = page.getByTestId('candidate-insight');
   expect(await insightBoxes.count()).toBeGreaterThan(0);
+  // The rules mine the same insight from many runs: before saving, the repeats are unticked and say so, and the
+  // save button counts what will be added.
+  const repeats = page.getByTestId('candidate-repeat');
+  await expect(repeats.first()).toContainText('Not saved again: same as the one from');
+  const insightCount = await insightBoxes.count();
+  const repeatCount = await repeats.count();
+  expect(repeatCount).toBeGreaterThan(0);
+  const ticked = await page.locator('[data-testid="candidate-insight"]:checked').count();
+  expect(ticked).toBe(insightCount - repeatCount);
+  await expect(page.getByTestId('ingest-save')).toHaveText(`Save ${ticked} selected`);
 
   await page.getByTestId('ingest-save').click();
-  await expect(page.getByTestId('ingest-saved')).toContainText('Saved');
+  await expect(page.getByTestId('ingest-saved')).toHaveText(`Saved ${ticked} new memories.`);
   const mined = await page.evaluate(() => window.insightPool.list({ levels: ['insight'], domains: ['swe'] }));
   expect(mined.length).toBeGreaterThan(before);
   const fromRules = mined.filter((m) => m.provenance.distiller === 'rules');
@@ -36,16 +46,19 @@ test('SWE-agent runs dropped into the app become insights that a CLI task retrie
   // The abstraction guard's promise: no file paths or repository names in mined insights.
   for (const m of fromRules) expect(`${m.title} ${m.description} ${m.content}`).not.toMatch(/\/[\w.-]+\.py|django|sympy|astropy|pylint|sphinx|xarray|flask|pytest-dev/i);
 
-  // The rules mine the same insight from many runs: the pool holds each content once, and the status line says so.
+  // The pool holds each content once.
   const all = await page.evaluate(() => window.insightPool.list());
   const contents = all.map((m) => JSON.stringify([m.level, m.title, m.description, m.content]));
   expect(new Set(contents).size).toBe(contents.length);
-  await expect(page.getByTestId('ingest-saved')).toContainText(/not stored again/);
-  // Ingesting the same runs again adds nothing.
+  // The same runs again: every insight is known, nothing is ticked; ticking one back saves no copy.
   await page.getByTestId('ingest-files').setInputFiles(files);
   await expect(page.getByTestId('ingest-item')).toHaveCount(files.length);
+  await expect(repeats.filter({ hasText: 'already in the pool as' })).toHaveCount(insightCount);
+  await expect(page.getByTestId('ingest-save')).toHaveText('Save 0 selected');
+  await expect(page.getByTestId('ingest-save')).toBeDisabled();
+  await insightBoxes.first().check();
   await page.getByTestId('ingest-save').click();
-  await expect(page.getByTestId('ingest-saved')).toContainText('Saved 0 new memories.');
+  await expect(page.getByTestId('ingest-saved')).toContainText('Saved 0 new memories. 1 had the same content');
   expect(await page.evaluate(() => window.insightPool.count())).toBe(all.length);
 
   // A terminal task, retrieving from every other domain (the transfer protocol): an insight mined from SWE runs answers.

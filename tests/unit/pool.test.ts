@@ -114,6 +114,27 @@ describe('InsightPool', () => {
     expect(await pool.count()).toBe(3);
   });
 
+  it('says, without storing or embedding anything, which inputs the pool already holds', async () => {
+    const embedder = wordEmbedder();
+    const { pool } = await openPool({ embedder });
+    const [first] = await pool.add(insights[0]);
+    let embedded = 0;
+    const embed = embedder.embed.bind(embedder);
+    embedder.embed = async (t: string[]) => ((embedded += t.length), embed(t));
+    const answers = await pool.sameContent([{ ...insights[0], title: ` ${insights[0].title}`, domain: 'terminal' }, insights[1], insights[1], { title: '', content: 'no title' }]);
+    expect(answers[0].existing?.id).toBe(first.id);
+    expect(answers[1].existing).toBeUndefined();
+    // Same content, same hash: the caller can see repeats within its own list.
+    expect(answers[1].hash).toBe(answers[2].hash);
+    expect(answers[1].hash).not.toBe(answers[0].hash);
+    expect(answers[3]).toEqual({ hash: undefined, existing: undefined });
+    expect(embedded).toBe(0);
+    expect(await pool.count()).toBe(1);
+    // What it says matches what add does.
+    const outcome = await pool.addAll([insights[0], insights[1]]);
+    expect(outcome.added.map((m) => m.title)).toEqual([insights[1].title]);
+  });
+
   it('says which new memories come close to one already in the pool, and stores them', async () => {
     const { pool } = await openPool();
     const [first] = await pool.add(insights[0]);
