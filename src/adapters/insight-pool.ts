@@ -350,7 +350,7 @@ export class InsightPool {
   async entries(): Promise<StoredMemory[]> {
     await this.ready();
     await this.syncIfStale();
-    return [...this.memories.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return [...this.memories.values()].sort(newestFirst);
   }
 
   /**
