@@ -33,6 +33,8 @@ export interface IndexStatus {
 }
 
 export const MAX_BATCH = 10_000;
+/** Previewed vectors kept for the save that usually follows (see nearContent): 4096 × 512 floats = 8 MB at most. */
+const MAX_PREVIEW_VECTORS = 4096;
 
 export interface AddOutcome {
   /** Per input, in order: the pool's memory for it (new, or the one that already held that content). */
@@ -49,6 +51,7 @@ export class InsightPool {
   private memories = new Map<string, StoredMemory>();
   /** See byHash(); undefined when stale. */
   private hashes?: Map<string, StoredMemory>;
+  private previewVectors = new Map<string, Float32Array>();
   private index!: VectorIndex;
   private indexRevision = -1;
   private rebuilds = 0;
@@ -112,6 +115,37 @@ export class InsightPool {
     return hashes.map((hash) => {
       const stored = hash === undefined ? undefined : known.get(hash);
       return { hash, existing: stored && publicMemory(stored) };
+    });
+  }
+
+  /**
+   * For each input, its vector and, when one comes within DEFAULT_NEAR_THRESHOLD cosine, the closest memory already in
+   * the pool; nothing is stored (invalid inputs get an empty answer). The ingest preview unticks such near-copies
+   * before the user saves. The vectors are kept for a while, so saving these inputs next does not embed them again.
+   */
+  async nearContent(
+    inputs: MemoryInput[],
+    onProgress?: (p: EmbedProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<{ vector?: Float32Array; existing?: Memory; score?: number }[]> {
+    const keys = inputs.map((input) => {
+      try {
+        return keyText(createMemory(input), this.keyMode);
+      } catch {
+        return undefined;
+      }
+    });
+    await this.ready();
+    await this.syncIfStale();
+    const unique = [...new Set(keys.filter((k): k is string => k !== undefined))];
+    const vectors = await this.embedder.embed(unique, onProgress, signal);
+    const byKey = new Map(unique.map((k, i) => [k, vectors[i]]));
+    for (const [key, vector] of byKey) this.rememberVector(key, vector);
+    return keys.map((key) => {
+      const vector = key === undefined ? undefined : byKey.get(key);
+      if (!vector) return {};
+      const hit = this.nearest(vector);
+      return hit && hit.score >= DEFAULT_NEAR_THRESHOLD ? { vector, existing: publicMemory(hit.memory), score: hit.score } : { vector };
     });
   }
 
@@ -468,10 +502,24 @@ export class InsightPool {
     return this.hashes;
   }
 
+  /** Keeps a previewed vector (see nearContent) under the model that made it; the oldest go first past the limit. */
+  private rememberVector(key: string, vector: Float32Array): void {
+    const id = `${this.model}\n${key}`;
+    this.previewVectors.delete(id);
+    this.previewVectors.set(id, vector);
+    for (const oldest of this.previewVectors.keys()) {
+      if (this.previewVectors.size <= MAX_PREVIEW_VECTORS) break;
+      this.previewVectors.delete(oldest);
+    }
+  }
+
   private async withEmbeddings(drafts: Memory[], onProgress?: (p: EmbedProgress) => void): Promise<StoredMemory[]> {
     if (drafts.length === 0) return [];
     const keys = drafts.map((m) => keyText(m, this.keyMode));
-    const vectors = await this.embedder.embed(keys, onProgress);
+    const previewed = (key: string) => this.previewVectors.get(`${this.model}\n${key}`);
+    const toEmbed = [...new Set(keys.filter((k) => !previewed(k)))];
+    const fresh = new Map(toEmbed.length ? (await this.embedder.embed(toEmbed, onProgress)).map((v, i) => [toEmbed[i], v]) : []);
+    const vectors = keys.map((k) => previewed(k) ?? fresh.get(k)!);
     return Promise.all(
       drafts.map(async (m, i) => ({
         ...m,

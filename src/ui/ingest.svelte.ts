@@ -4,6 +4,8 @@ import { parseTrajectories, type Trajectory, type OutcomeLabel } from '../core/t
 import { distillRules, distillWithEngine, memoriesFromAnswer, PROMPT_VERSIONS, buildPrompt, type DistillEngine, type LlmLevel } from '../core/distill';
 import { memoryText, scrubFields, shouldWarn, specificity } from '../core/guard';
 import type { MemoryInput, Scope } from '../core/memory';
+import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file/merge';
+import { dot } from '../core/vectors';
 import { readTextFiles, type PickedFile } from '../adapters/files';
 import { loadBrowserEngine } from '../adapters/llm-engine';
 import { downloadGenerator, generatorSpec, importGeneratorFolder, installedGenerators, type InstalledGenerator } from '../adapters/llm-library';
@@ -19,10 +21,22 @@ export interface Candidate {
   repeat: string | null;
   /** Checked for repeats once; after that the user's tick is left alone. */
   looked: boolean;
+  /** Not a copy, but within DEFAULT_NEAR_THRESHOLD cosine of a memory in the pool or of an earlier candidate. */
+  near: string | null;
+  /** Checked for near-copies once. */
+  nearLooked: boolean;
+  /** Its vector, once checked: later candidates are compared with it. */
+  vector?: Float32Array;
 }
 
 /** InsightPool.sameContent: per memory, its content hash and the pool's memory with that content. */
 export type SameContent = (inputs: MemoryInput[]) => Promise<{ hash?: string; existing?: { title: string } }[]>;
+/** InsightPool.nearContent: per memory, its vector and the closest pool memory when it is a near-copy. */
+export type NearContent = (
+  inputs: MemoryInput[],
+  onProgress: (p: { done: number; total: number }) => void,
+  signal: AbortSignal,
+) => Promise<{ vector?: Float32Array; existing?: { title: string }; score?: number }[]>;
 
 export interface Item {
   trajectory: Trajectory;
@@ -42,14 +56,18 @@ function candidate(memory: MemoryInput): Candidate {
   const m = { level: memory.level ?? 'insight', title: memory.title, description: memory.description ?? '', content: memory.content };
   const warning = shouldWarn(m);
   // Insights go in by default; concrete levels only when the user ticks them, because they transfer badly.
-  return { key: `c${counter++}`, memory, selected: m.level === 'insight' && !warning, score: specificity(memoryText(m)).score, warning, repeat: null, looked: false };
+  return { key: `c${counter++}`, memory, selected: m.level === 'insight' && !warning, score: specificity(memoryText(m)).score, warning, repeat: null, looked: false, near: null, nearLooked: false };
 }
 
 export class IngestBatch {
   files = $state<FileStatus[]>([]);
   items = $state<Item[]>([]);
 
-  constructor(private readonly sameContent?: SameContent) {}
+  constructor(private readonly pool: { sameContent?: SameContent; nearContent?: NearContent } = {}) {}
+
+  private candidates(): { item: Item; c: Candidate }[] {
+    return this.items.flatMap((item) => Object.values(item.levels).flat().map((c) => ({ item, c })));
+  }
 
   /**
    * Unticks new candidates that saving would not store (the rule miner finds the same insight in many runs; a folder
@@ -58,11 +76,11 @@ export class IngestBatch {
    * (saving skips copies anyway).
    */
   async markRepeats(): Promise<void> {
-    if (!this.sameContent) return;
-    const all = this.items.flatMap((item) => Object.values(item.levels).flat().map((c) => ({ item, c })));
+    if (!this.pool.sameContent) return;
+    const all = this.candidates();
     let answers: Awaited<ReturnType<SameContent>>;
     try {
-      answers = await this.sameContent(all.map(({ c }) => $state.snapshot(c.memory) as MemoryInput));
+      answers = await this.pool.sameContent(all.map(({ c }) => $state.snapshot(c.memory) as MemoryInput));
     } catch {
       return;
     }
@@ -76,6 +94,35 @@ export class IngestBatch {
       c.looked = true;
       c.repeat = existing ? `already in the pool as "${existing.title}"` : earlier !== undefined ? `same as the one from ${earlier}` : null;
       if (c.repeat) c.selected = false;
+    });
+  }
+
+  /**
+   * Embeds the ticked candidates not checked yet and unticks the near-copies: within cosine DEFAULT_NEAR_THRESHOLD of
+   * a memory in the pool, or of a candidate before them (an LLM words the same lesson a little differently for every
+   * run). They would take a second slot in an agent's top-3 for one lesson. The user can tick them back.
+   */
+  async markNear(signal: AbortSignal, progress: (p: { done: number; total: number }) => void): Promise<void> {
+    const todo = this.candidates().filter(({ c }) => c.selected && !c.repeat && !c.nearLooked);
+    if (!this.pool.nearContent || todo.length === 0) return;
+    const answers = await this.pool.nearContent(todo.map(({ c }) => $state.snapshot(c.memory) as MemoryInput), progress, signal);
+    // Candidates checked before (another pasted answer, another distill run) count as earlier ones.
+    const kept = this.candidates()
+      .filter(({ c }) => c.vector && c.selected && !c.near && !c.repeat)
+      .map(({ item, c }) => ({ vector: c.vector!, title: c.memory.title, from: item.trajectory.id }));
+    todo.forEach(({ item, c }, i) => {
+      const { vector, existing, score } = answers[i] ?? {};
+      c.nearLooked = true;
+      if (!vector) return;
+      c.vector = vector;
+      if (existing) {
+        c.near = `close to "${existing.title}" in the pool (cosine ${(score ?? 1).toFixed(2)})`;
+      } else {
+        const best = kept.map((k) => ({ k, score: dot(k.vector, vector) })).reduce((a, b) => (b.score > a.score ? b : a), { k: kept[0], score: -Infinity });
+        if (best.score >= DEFAULT_NEAR_THRESHOLD) c.near = `close to "${best.k.title}" from ${best.k.from} (cosine ${best.score.toFixed(2)})`;
+        else kept.push({ vector, title: c.memory.title, from: item.trajectory.id });
+      }
+      if (c.near) c.selected = false;
     });
   }
 
@@ -123,7 +170,7 @@ export class IngestBatch {
   }
 
   /** A pasted answer replaces the level's rule-based draft; a parse error names the missing field. */
-  usePastedAnswer(item: Item, level: LlmLevel, answer: string, variant: Scope): void {
+  async usePastedAnswer(item: Item, level: LlmLevel, answer: string, variant: Scope): Promise<void> {
     item.error = '';
     try {
       const memories = memoriesFromAnswer(level, answer, item.trajectory, { distiller: 'paste', variant, promptVersion: PROMPT_VERSIONS[level] });
@@ -131,7 +178,7 @@ export class IngestBatch {
     } catch (error) {
       item.error = `${level}: ${(error as Error).message}`;
     }
-    void this.markRepeats();
+    await this.markRepeats();
   }
 
   /**
@@ -166,14 +213,14 @@ export class IngestBatch {
   }
 
   /** Scrubs one candidate in place (neutral words for paths, identifiers, versions…) and re-scores it. */
-  scrub(item: Item, level: keyof Item['levels'], key: string): void {
+  async scrub(item: Item, level: keyof Item['levels'], key: string): Promise<void> {
     const list = item.levels[level];
     const i = list.findIndex((c) => c.key === key);
     if (i < 0) return;
     const m = list[i].memory;
     const next = candidate({ ...m, ...scrubFields(m) });
     list[i] = { ...next, selected: list[i].selected };
-    void this.markRepeats();
+    await this.markRepeats();
   }
 
   selected(): MemoryInput[] {

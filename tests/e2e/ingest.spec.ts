@@ -30,11 +30,14 @@ test('SWE-agent runs dropped into the app become insights that a CLI task retrie
   // save button counts what will be added.
   const repeats = page.getByTestId('candidate-repeat');
   await expect(repeats.first()).toContainText('Not saved again: same as the one from');
+  // The near-copy check (embedding the rest) runs next; saving waits for it.
+  await expect(page.getByTestId('ingest-save')).toBeEnabled();
   const insightCount = await insightBoxes.count();
   const repeatCount = await repeats.count();
+  const nearCount = await page.getByTestId('candidate-near').count();
   expect(repeatCount).toBeGreaterThan(0);
   const ticked = await page.locator('[data-testid="candidate-insight"]:checked').count();
-  expect(ticked).toBe(insightCount - repeatCount);
+  expect(ticked).toBe(insightCount - repeatCount - nearCount);
   await expect(page.getByTestId('ingest-save')).toHaveText(`Save ${ticked} selected`);
 
   await page.getByTestId('ingest-save').click();
@@ -50,11 +53,14 @@ test('SWE-agent runs dropped into the app become insights that a CLI task retrie
   const all = await page.evaluate(() => window.insightPool.list());
   const contents = all.map((m) => JSON.stringify([m.level, m.title, m.description, m.content]));
   expect(new Set(contents).size).toBe(contents.length);
-  // The same runs again: every insight is known, nothing is ticked; ticking one back saves no copy.
+  // The same runs again: every insight is in the pool, or (one the first round left unticked as a near-copy) close to
+  // one there; nothing is ticked; ticking one back saves no copy.
   await page.getByTestId('ingest-files').setInputFiles(files);
   await expect(page.getByTestId('ingest-item')).toHaveCount(files.length);
-  await expect(repeats.filter({ hasText: 'already in the pool as' })).toHaveCount(insightCount);
   await expect(page.getByTestId('ingest-save')).toHaveText('Save 0 selected');
+  expect(await page.locator('[data-testid="candidate-insight"]:checked').count()).toBe(0);
+  expect(await repeats.filter({ hasText: 'already in the pool as' }).count()).toBeGreaterThanOrEqual(insightCount - repeatCount - nearCount);
+  expect((await repeats.count()) + (await page.getByTestId('candidate-near').count())).toBe(insightCount);
   await expect(page.getByTestId('ingest-save')).toBeDisabled();
   await insightBoxes.first().check();
   await page.getByTestId('ingest-save').click();
@@ -87,4 +93,45 @@ test('a broken file is reported by name and the rest of the batch goes on', asyn
   const failed = page.getByTestId('ingest-files-status').locator('tr.failed');
   await expect(failed).toHaveCount(1);
   await expect(failed).toContainText('truncated.traj');
+});
+
+test('before saving, insights close to a pool memory or to an earlier run\'s are unticked and say so', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('tab', { name: 'Ingest' }).click();
+  const runs = ['pallets__flask-5063.traj', 'pytest-dev__pytest-7432.traj'];
+  await page.getByTestId('ingest-files').setInputFiles(runs.map((f) => join(FIXTURES, f)));
+  await expect(page.getByTestId('ingest-item')).toHaveCount(2);
+  await page.getByTestId('engine').selectOption('paste');
+  const insight = (title: string, content: string) => ({ title, description: 'Applies to bug reports you can trigger.', content });
+  const paste = async (i: number, insights: object[]) => {
+    const item = page.getByTestId('ingest-item').nth(i);
+    await item.getByLabel('Paste the answer').fill(JSON.stringify({ insights }));
+    await item.getByRole('button', { name: 'Use answer' }).click();
+    await expect(page.getByTestId('ingest-save')).toBeEnabled();
+  };
+  // The demo pool's own title with other words under it: the pool's key is the title, so it would sit beside the
+  // demo memory at the same score in every top-3.
+  await paste(0, [
+    insight('Reproduce the bug before changing code', 'A failing check first tells you when the fix is done.'),
+    insight('Keep a log of the commands that changed the environment', 'Installing or upgrading is easy to forget and hard to undo.'),
+  ]);
+  // The next run's answer words the second lesson the same way, with other content.
+  await paste(1, [insight('Keep a log of the commands that changed the environment', 'So a teammate can rebuild the setup.')]);
+
+  const first = page.getByTestId('ingest-item').nth(0).locator('[data-level="insight"] label');
+  await expect(first.nth(0).getByTestId('candidate-near')).toContainText('close to "Reproduce the bug before changing code" in the pool (cosine 1.00)');
+  await expect(first.nth(0).getByTestId('candidate-insight')).not.toBeChecked();
+  await expect(first.nth(1).getByTestId('candidate-near')).toHaveCount(0);
+  await expect(first.nth(1).getByTestId('candidate-insight')).toBeChecked();
+  const second = page.getByTestId('ingest-item').nth(1).locator('[data-level="insight"] label').first();
+  await expect(second.getByTestId('candidate-near')).toContainText('close to "Keep a log of the commands that changed the environment" from');
+  await expect(second.getByTestId('candidate-insight')).not.toBeChecked();
+
+  // Only what is left ticked is saved; the user may tick a near-copy back.
+  await expect(page.getByTestId('ingest-save')).toHaveText('Save 1 selected');
+  await page.getByTestId('ingest-save').click();
+  await expect(page.getByTestId('ingest-saved')).toHaveText('Saved 1 new memories.');
+  const stored = await page.evaluate(() => window.insightPool.list({ levels: ['insight'] }));
+  expect(stored.filter((m) => m.title === 'Keep a log of the commands that changed the environment').map((m) => m.content)).toEqual(['Installing or upgrading is easy to forget and hard to undo.']);
+  expect(stored.filter((m) => m.title === 'Reproduce the bug before changing code')).toHaveLength(1);
 });

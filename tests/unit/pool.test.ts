@@ -135,6 +135,32 @@ describe('InsightPool', () => {
     expect(outcome.added.map((m) => m.title)).toEqual([insights[1].title]);
   });
 
+  it('previews which inputs come close to a memory in the pool, storing nothing; saving them then embeds nothing again', async () => {
+    const embedder = wordEmbedder();
+    const { pool } = await openPool({ embedder });
+    const [first] = await pool.add(insights[0]);
+    const texts: string[] = [];
+    const embed = embedder.embed.bind(embedder);
+    embedder.embed = async (t: string[]) => (texts.push(...t), embed(t));
+    // The test embedder reads only the words: same words, other punctuation → cosine 1, yet other content.
+    const close = { ...insights[0], title: 'Reproduce the failing test first!', content: 'Another wording.' };
+    const answers = await pool.nearContent([close, insights[2], { title: '', content: 'invalid' }, insights[2]]);
+    expect(answers[0].existing?.id).toBe(first.id);
+    expect(answers[0].score).toBeCloseTo(1, 5);
+    expect(answers[1].existing).toBeUndefined();
+    expect(answers[1].vector).toHaveLength(pool.dims);
+    expect(answers[2]).toEqual({});
+    expect(texts).toEqual([close.title, insights[2].title]);
+    expect(await pool.count()).toBe(1);
+    const outcome = await pool.addAll([close, insights[2]]);
+    expect(outcome.added).toHaveLength(2);
+    expect(texts).toHaveLength(2);
+    // The stored vectors are the previewed ones: retrieval finds them as if embedded at save.
+    const [hit] = await pool.retrieve(insights[2].title, { k: 1 });
+    expect(hit.memory.id).toBe(outcome.added[1].id);
+    expect(hit.score).toBeCloseTo(1, 5);
+  });
+
   it('says which new memories come close to one already in the pool, and stores them', async () => {
     const { pool } = await openPool();
     const [first] = await pool.add(insights[0]);
