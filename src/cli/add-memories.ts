@@ -1,7 +1,9 @@
 // The one write path for new memories in the CLI (`ingest`, `add`): under the pool's lock, skip what the pool already
 // holds (same content, as the app's add()), embed the rest with the pool's model, say which come close to a memory
-// already there (as `import` does), rewrite the file.
+// already there (as `import` does) or, for `ingest`, leave those out (as the app's ingest preview unticks them),
+// rewrite the file.
 import { contentHash, type Memory } from '../core/memory';
+import { dot } from '../core/vectors';
 import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file';
 import { alignVectors, modelRef, type CliContext } from './context';
 import { InputError } from './errors';
@@ -15,10 +17,16 @@ export interface Added {
   holders: Memory[];
   /** The whole pool afterwards. */
   all: Memory[];
+  /** With `skipNear`: new memories left out for coming within DEFAULT_NEAR_THRESHOLD of a pool memory or an earlier one. */
+  leftOut: { memory: Memory; close: Memory; score: number; earlier: boolean }[];
 }
 
-/** `model`: embedding model to use (default: the pool's, else the default model). */
-export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext, model?: string): Promise<Added> {
+/**
+ * `model`: embedding model to use (default: the pool's, else the default model). `skipNear`: leave out near-copies
+ * (a batch nobody reviews, like `ingest`: an LLM words one lesson a little differently for every run, and each copy
+ * would take a slot in an agent's top-3); otherwise they are kept and named.
+ */
+export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext, model?: string, { skipNear = false } = {}): Promise<Added> {
   return changing(poolPath, false, ctx, async () => {
     const pool = await loadPool(poolPath, true);
     const byHash = new Map<string, Memory>();
@@ -42,18 +50,27 @@ export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext,
     const realigned = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx, 'pool memories');
     if (realigned) ctx.note(`re-embedded ${realigned} pool memories with ${embedder.model}`);
     await alignVectors(fresh, embedder, pool.keyMode, undefined, ctx, 'new memories');
-    // Not a copy, but close: kept, and said, so whoever adds it can decide (`remove` takes the id).
-    if (fresh.length && pool.memories.length) {
-      const nearest = await nearestIn(pool.memories, modelRef(embedder));
-      for (const m of fresh) {
-        const near = nearest(m.embedding!.vector);
-        if (near && near.score >= DEFAULT_NEAR_THRESHOLD) {
-          ctx.note(`near-duplicate (cosine ${near.score.toFixed(3)}): "${m.title}" ≈ existing "${near.memory.title}" (${near.memory.id})`);
-        }
+    // Not a copy, but close: kept and said, so whoever adds it can decide (`remove` takes the id), or left out.
+    const nearest = fresh.length && pool.memories.length ? await nearestIn(pool.memories, modelRef(embedder)) : undefined;
+    const kept: Memory[] = [];
+    const leftOut: Added['leftOut'] = [];
+    for (const m of fresh) {
+      const v = m.embedding!.vector;
+      const inPool = nearest?.(v);
+      let close = inPool && inPool.score >= DEFAULT_NEAR_THRESHOLD ? { close: inPool.memory, score: inPool.score, earlier: false } : undefined;
+      if (skipNear && !close) {
+        const best = kept.map((k) => ({ close: k, score: dot(k.embedding!.vector, v), earlier: true })).reduce((a, b) => (b.score > a.score ? b : a), { close: m, score: -Infinity, earlier: true });
+        if (best.score >= DEFAULT_NEAR_THRESHOLD) close = best;
       }
+      if (close && skipNear) {
+        leftOut.push({ memory: m, ...close });
+        continue;
+      }
+      if (close) ctx.note(`near-duplicate (cosine ${close.score.toFixed(3)}): "${m.title}" ≈ existing "${close.close.title}" (${close.close.id})`);
+      kept.push(m);
     }
-    const all = [...pool.memories, ...fresh];
+    const all = [...pool.memories, ...kept];
     await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
-    return { fresh, holders, all };
+    return { fresh: kept, holders, all, leftOut };
   });
 }

@@ -109,6 +109,37 @@ describe('ingest --distiller llm', () => {
     expect(existsSync(pool)).toBe(false);
   });
 
+  it('leaves out near-copies (of a pool memory, or of an earlier run\'s answer) and lists them; --keep-near stores them', async () => {
+    // The test embedder reads only the words: the same words with other punctuation are cosine 1, yet other content.
+    const lesson = (title: string, content: string) => JSON.stringify({ insights: [{ title, description: 'Use while fixing.', content }] });
+    answers = {
+      'django__django-16139': lesson('Re-run the check after every edit', 'Short loops catch a wrong change early.'),
+      'pallets__flask-5063': lesson('Re-run the check after every edit!', 'A fix is done only when the check passes on it.'),
+    };
+    const pool = join(tempDir(), 'pool.jsonl');
+    const seeded = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--content', 'Callers depend on them.']);
+    const seededId = seeded.stdout.split(' ')[1];
+    const r = await cli(['ingest', ...runs, '--pool', pool, ...llmArgs()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^left out near-copy \(cosine 1\.000\): "Re-run the check after every edit!" ≈ an earlier one in this run "Re-run the check after every edit"$/m);
+    expect(r.stdout).toMatch(/→ 1 new memories \(1 insight; 0 duplicates skipped; 1 near-copies left out, --keep-near stores them\)/);
+    let read = await readPoolFile(readFileSync(pool));
+    expect(read.entries.map((e) => e.memory.content).sort()).toEqual(['Callers depend on them.', 'Short loops catch a wrong change early.']);
+
+    // Against the pool: the first wording is stored now, so the second is close to it.
+    answers = { 'django__django-16139': lesson('Keep interfaces intact, while fixing!', 'Other words.'), 'pallets__flask-5063': lesson('Re-run the check after every edit!', 'A fix is done only when the check passes on it.') };
+    const again = await cli(['ingest', ...runs, '--pool', pool, ...llmArgs()]);
+    expect(again.stderr).toMatch(new RegExp(`^left out near-copy \\(cosine 1\\.000\\): "Keep interfaces intact, while fixing!" ≈ existing "Keep interfaces intact while fixing" \\(${seededId}\\)$`, 'm'));
+    expect(again.stdout).toMatch(/→ 0 new memories .*2 near-copies left out/);
+    expect((await readPoolFile(readFileSync(pool))).entries).toHaveLength(2);
+
+    const kept = await cli(['ingest', ...runs, '--pool', pool, ...llmArgs(), '--keep-near']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stderr).toMatch(/^near-duplicate \(cosine 1\.000\): "Keep interfaces intact, while fixing!" ≈ existing "Keep interfaces intact while fixing"/m);
+    read = await readPoolFile(readFileSync(pool));
+    expect(read.entries).toHaveLength(4);
+  });
+
   it('usage errors name the missing or misplaced option', async () => {
     const pool = join(tempDir(), 'pool.jsonl');
     const cases: [string[], RegExp][] = [

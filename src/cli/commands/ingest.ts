@@ -13,7 +13,8 @@ import type { CliContext } from '../context';
 import { EXIT, InputError, UsageError } from '../errors';
 import { addMemories } from '../add-memories';
 
-export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules | --distiller llm --endpoint <url> --llm <model> [--scope task-agnostic|task-specific]] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json]
+export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules | --distiller llm --endpoint <url> --llm <model> [--scope task-agnostic|task-specific]] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json] [--keep-near]
+  (near-copies, within cosine 0.95 of a pool memory or of one before them, are left out and listed; --keep-near stores them)
   (--distiller llm: an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama; an API key, if it needs one, from INSIGHT_POOL_API_KEY)`;
 
 /** A trajectory file larger than this is not a single agent run. */
@@ -38,6 +39,7 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
     endpoint: { type: 'string' },
     llm: { type: 'string' },
     scope: { type: 'string' },
+    'keep-near': { type: 'boolean' },
   });
   const poolPath = requireStr('ingest', p, 'pool');
   if (!p.positionals.length) throw new UsageError('ingest: give at least one trajectory file');
@@ -83,9 +85,13 @@ export async function ingest(argv: string[], ctx: CliContext): Promise<number> {
     return EXIT.failure;
   }
 
-  const { fresh, all } = await addMemories(poolPath, drafts, ctx, str(p, 'model'));
+  const { fresh, all, leftOut } = await addMemories(poolPath, drafts, ctx, str(p, 'model'), { skipNear: p.values['keep-near'] !== true });
+  for (const n of leftOut) {
+    ctx.note(`left out near-copy (cosine ${n.score.toFixed(3)}): "${n.memory.title}" ≈ ${n.earlier ? 'an earlier one in this run' : 'existing'} "${n.close.title}"${n.earlier ? '' : ` (${n.close.id})`}`);
+  }
   const byLevel = levels.map((l) => `${fresh.filter((m) => m.level === l).length} ${l}`).join(', ');
-  ctx.out(`ingested ${ok.length} trajectories → ${fresh.length} new memories (${byLevel}; ${drafts.length - fresh.length} duplicates skipped) into ${poolPath}; pool now ${all.length} memories`);
+  const near = leftOut.length ? `; ${leftOut.length} near-copies left out, --keep-near stores them` : '';
+  ctx.out(`ingested ${ok.length} trajectories → ${fresh.length} new memories (${byLevel}; ${drafts.length - fresh.length - leftOut.length} duplicates skipped${near}) into ${poolPath}; pool now ${all.length} memories`);
   if (failures.length) {
     ctx.note(`${failures.length} distillations failed (listed above); run again to retry them, memories already in the pool are not added twice`);
     return EXIT.failure;
