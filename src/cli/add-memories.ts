@@ -3,7 +3,7 @@
 // already there (as `import` does) or, for `ingest`, leave those out (as the app's ingest preview unticks them),
 // rewrite the file.
 import { contentHash, type Memory } from '../core/memory';
-import { dot } from '../core/vectors';
+import { closestAbove } from '../core/vectors';
 import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file';
 import { alignVectors, modelRef, type CliContext } from './context';
 import { InputError } from './errors';
@@ -13,7 +13,7 @@ import { changing, loadPool, savePool } from './pool-store';
 export interface Added {
   /** Stored by this call, in the order given. */
   fresh: Memory[];
-  /** Per draft: the pool's memory holding its content (fresh or already there). */
+  /** Per draft: the pool's memory holding its content (fresh or already there; a draft left out is its own). */
   holders: Memory[];
   /** The whole pool afterwards. */
   all: Memory[];
@@ -59,8 +59,8 @@ export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext,
       const inPool = nearest?.(v);
       let close = inPool && inPool.score >= DEFAULT_NEAR_THRESHOLD ? { close: inPool.memory, score: inPool.score, earlier: false } : undefined;
       if (skipNear && !close) {
-        const best = kept.map((k) => ({ close: k, score: dot(k.embedding!.vector, v), earlier: true })).reduce((a, b) => (b.score > a.score ? b : a), { close: m, score: -Infinity, earlier: true });
-        if (best.score >= DEFAULT_NEAR_THRESHOLD) close = best;
+        const earlier = closestAbove(kept, (k) => k.embedding!.vector, v, DEFAULT_NEAR_THRESHOLD);
+        if (earlier) close = { close: earlier.entry, score: earlier.score, earlier: true };
       }
       if (close && skipNear) {
         leftOut.push({ memory: m, ...close });

@@ -18,6 +18,19 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
+/**
+ * Among a few normalized vectors (a batch being added, checked against the ones before it), the one most like `v`,
+ * if its cosine reaches `min`. A linear scan: for a whole pool, use its index.
+ */
+export function closestAbove<T>(entries: readonly T[], vectorOf: (entry: T) => ArrayLike<number>, v: ArrayLike<number>, min: number): { entry: T; score: number } | undefined {
+  let best: { entry: T; score: number } | undefined;
+  for (const entry of entries) {
+    const score = dot(vectorOf(entry), v);
+    if (score >= min && (!best || score > best.score)) best = { entry, score };
+  }
+  return best;
+}
+
 /** Exact cosine similarity; safe for vectors that are not normalized. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ab = 0;

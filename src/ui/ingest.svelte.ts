@@ -5,7 +5,7 @@ import { distillRules, distillWithEngine, memoriesFromAnswer, PROMPT_VERSIONS, b
 import { memoryText, scrubFields, shouldWarn, specificity } from '../core/guard';
 import type { MemoryInput, Scope } from '../core/memory';
 import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file/merge';
-import { dot } from '../core/vectors';
+import { closestAbove } from '../core/vectors';
 import { readTextFiles, type PickedFile } from '../adapters/files';
 import { loadBrowserEngine } from '../adapters/llm-engine';
 import { downloadGenerator, generatorSpec, importGeneratorFolder, installedGenerators, type InstalledGenerator } from '../adapters/llm-library';
@@ -118,8 +118,8 @@ export class IngestBatch {
       if (existing) {
         c.near = `close to "${existing.title}" in the pool (cosine ${(score ?? 1).toFixed(2)})`;
       } else {
-        const best = kept.map((k) => ({ k, score: dot(k.vector, vector) })).reduce((a, b) => (b.score > a.score ? b : a), { k: kept[0], score: -Infinity });
-        if (best.score >= DEFAULT_NEAR_THRESHOLD) c.near = `close to "${best.k.title}" from ${best.k.from} (cosine ${best.score.toFixed(2)})`;
+        const earlier = closestAbove(kept, (k) => k.vector, vector, DEFAULT_NEAR_THRESHOLD);
+        if (earlier) c.near = `close to "${earlier.entry.title}" from ${earlier.entry.from} (cosine ${earlier.score.toFixed(2)})`;
         else kept.push({ vector, title: c.memory.title, from: item.trajectory.id });
       }
       if (c.near) c.selected = false;
