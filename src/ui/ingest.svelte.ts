@@ -19,8 +19,9 @@ export interface Candidate {
   warning: string | null;
   /** Why saving it would add nothing: its content is already in the pool, or earlier in this batch. */
   repeat: string | null;
-  /** Checked for repeats once; after that the user's tick is left alone. */
+  /** Checked for repeats once (its content hash kept); after that the user's tick is left alone. */
   looked: boolean;
+  hash?: string;
   /** Not a copy, but within DEFAULT_NEAR_THRESHOLD cosine of a memory in the pool or of an earlier candidate. */
   near: string | null;
   /** Checked for near-copies once. */
@@ -78,23 +79,31 @@ export class IngestBatch {
   async markRepeats(): Promise<void> {
     if (!this.pool.sameContent) return;
     const all = this.candidates();
+    // Only new candidates are hashed (a pasted answer or a scrub must not re-hash a thousand runs).
+    const fresh = all.filter(({ c }) => !c.looked);
     let answers: Awaited<ReturnType<SameContent>>;
     try {
-      answers = await this.pool.sameContent(all.map(({ c }) => $state.snapshot(c.memory) as MemoryInput));
+      answers = await this.pool.sameContent(fresh.map(({ c }) => $state.snapshot(c.memory) as MemoryInput));
     } catch {
       return;
     }
-    const firstFrom = new Map<string, string>();
-    all.forEach(({ item, c }, i) => {
-      const { hash, existing } = answers[i] ?? {};
-      if (!hash) return;
-      const earlier = firstFrom.get(hash);
-      if (earlier === undefined) firstFrom.set(hash, item.trajectory.id);
-      if (c.looked) return;
-      c.looked = true;
-      c.repeat = existing ? `already in the pool as "${existing.title}"` : earlier !== undefined ? `same as the one from ${earlier}` : null;
-      if (c.repeat) c.selected = false;
+    const inPool = new Map<Candidate, string>();
+    fresh.forEach(({ c }, i) => {
+      c.hash = answers[i]?.hash;
+      const existing = answers[i]?.existing;
+      if (existing) inPool.set(c, existing.title);
     });
+    const firstFrom = new Map<string, string>();
+    for (const { item, c } of all) {
+      if (!c.hash) continue;
+      const earlier = firstFrom.get(c.hash);
+      if (earlier === undefined) firstFrom.set(c.hash, item.trajectory.id);
+      if (c.looked) continue;
+      c.looked = true;
+      const existing = inPool.get(c);
+      c.repeat = existing !== undefined ? `already in the pool as "${existing}"` : earlier !== undefined ? `same as the one from ${earlier}` : null;
+      if (c.repeat) c.selected = false;
+    }
   }
 
   /**
