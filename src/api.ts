@@ -12,6 +12,12 @@ export interface InsightPoolApi {
   ready(): Promise<void>;
   /** Per input, the pool's memory for it: content already in the pool is not stored twice, you get that memory back. */
   add(memory: MemoryInput | MemoryInput[]): Promise<Memory[]>;
+  /**
+   * Per input, the pool's memory within cosine 0.95 of it and that score, or null: a near-copy would take a second
+   * slot in the top-3 for one lesson, so an agent can update that memory instead. Stores nothing; an `add` of the same
+   * input right after does not embed it again.
+   */
+  near(memory: MemoryInput | MemoryInput[]): Promise<({ memory: Memory; score: number } | null)[]>;
   update(id: string, patch: Partial<MemoryInput>): Promise<Memory>;
   remove(id: string | string[]): Promise<number>;
   get(id: string): Promise<Memory | undefined>;
@@ -32,6 +38,7 @@ export function createApi(poolPromise: Promise<InsightPool>): InsightPoolApi {
   return {
     ready: async () => void (await pool()),
     add: async (memory) => (await pool()).add(memory),
+    near: async (memory) => (await (await pool()).nearContent(memory)).map((a) => (a.existing ? { memory: a.existing, score: a.score! } : null)),
     update: async (id, patch) => (await pool()).update(id, patch),
     remove: async (id) => (await pool()).remove(id),
     get: async (id) => (await pool()).get(id),

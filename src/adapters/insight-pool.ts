@@ -47,6 +47,22 @@ export interface AddOutcome {
 
 type Listener = () => void;
 
+/** Memories from `add`-style input (one or an array), all validated first; an error names the item that failed. */
+function validated(input: MemoryInput | MemoryInput[], now: Date): Memory[] {
+  const inputs = Array.isArray(input) ? input : [input];
+  if (inputs.length > MAX_BATCH) throw new MemoryValidationError(`too many memories in one call (max ${MAX_BATCH})`, []);
+  return inputs.map((item, i) => {
+    try {
+      return createMemory(item, now);
+    } catch (error) {
+      if (error instanceof MemoryValidationError && inputs.length > 1) {
+        throw new MemoryValidationError(`memory #${i + 1}: ${error.message}`, error.issues);
+      }
+      throw error;
+    }
+  });
+}
+
 export class InsightPool {
   private memories = new Map<string, StoredMemory>();
   /** See byHash(); undefined when stale. */
@@ -120,30 +136,24 @@ export class InsightPool {
 
   /**
    * For each input, its vector and, when one comes within DEFAULT_NEAR_THRESHOLD cosine, the closest memory already in
-   * the pool; nothing is stored (invalid inputs get an empty answer). The ingest preview unticks such near-copies
-   * before the user saves. The vectors are kept for a while, so saving these inputs next does not embed them again.
+   * the pool; nothing is stored. Validated as `add` validates (one bad input rejects the call). The ingest preview
+   * unticks such near-copies before the user saves; an agent can ask before it adds. The vectors are kept for a while,
+   * so adding these inputs next does not embed them again.
    */
   async nearContent(
-    inputs: MemoryInput[],
+    input: MemoryInput | MemoryInput[],
     onProgress?: (p: EmbedProgress) => void,
     signal?: AbortSignal,
-  ): Promise<{ vector?: Float32Array; existing?: Memory; score?: number }[]> {
-    const keys = inputs.map((input) => {
-      try {
-        return keyText(createMemory(input), this.keyMode);
-      } catch {
-        return undefined;
-      }
-    });
+  ): Promise<{ vector: Float32Array; existing?: Memory; score?: number }[]> {
+    const keys = validated(input, new Date()).map((m) => keyText(m, this.keyMode));
     await this.ready();
     await this.syncIfStale();
-    const unique = [...new Set(keys.filter((k): k is string => k !== undefined))];
+    const unique = [...new Set(keys)];
     const vectors = await this.embedder.embed(unique, onProgress, signal);
     const byKey = new Map(unique.map((k, i) => [k, vectors[i]]));
     for (const [key, vector] of byKey) this.rememberVector(key, vector);
     return keys.map((key) => {
-      const vector = key === undefined ? undefined : byKey.get(key);
-      if (!vector) return {};
+      const vector = byKey.get(key)!;
       const hit = this.nearest(vector);
       return hit && hit.score >= DEFAULT_NEAR_THRESHOLD ? { vector, existing: publicMemory(hit.memory), score: hit.score } : { vector };
     });
@@ -165,21 +175,9 @@ export class InsightPool {
    * not for bulk loads).
    */
   async addAll(input: MemoryInput | MemoryInput[], onProgress?: (p: EmbedProgress) => void, options: { near?: boolean } = {}): Promise<AddOutcome> {
-    const inputs = Array.isArray(input) ? input : [input];
-    if (inputs.length === 0) return { memories: [], added: [], near: [] };
-    if (inputs.length > MAX_BATCH) throw new MemoryValidationError(`too many memories in one call (max ${MAX_BATCH})`, []);
     // Validate everything before embedding or writing anything: one bad item rejects the batch.
-    const now = new Date();
-    const drafts = inputs.map((item, i) => {
-      try {
-        return createMemory(item, now);
-      } catch (error) {
-        if (error instanceof MemoryValidationError && inputs.length > 1) {
-          throw new MemoryValidationError(`memory #${i + 1}: ${error.message}`, error.issues);
-        }
-        throw error;
-      }
-    });
+    const drafts = validated(input, new Date());
+    if (drafts.length === 0) return { memories: [], added: [], near: [] };
     const ids = new Set<string>();
     for (const d of drafts) {
       if (ids.has(d.id)) throw new MemoryValidationError(`id "${d.id}" appears twice in this batch`, []);

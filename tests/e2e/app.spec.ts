@@ -146,6 +146,24 @@ test.describe('Insight Pool in a real browser', () => {
     expect(await page.evaluate(() => window.insightPool.count())).toBe(count);
   });
 
+  test('an agent can ask whether a memory it is about to add is a near-copy, without storing anything', async ({ page }) => {
+    await openApp(page);
+    const count = await page.evaluate(() => window.insightPool.count());
+    const answers = await page.evaluate(() =>
+      window.insightPool.near([
+        // The demo pool's title with other words under it (the pool's key is the title).
+        { title: 'Reproduce the bug before changing code', content: 'A failing check first tells you when you are done.' },
+        { title: 'Cache compiled regular expressions in hot loops', content: 'Compile once, reuse the object.' },
+      ]),
+    );
+    expect(answers[0]?.memory.title).toBe('Reproduce the bug before changing code');
+    expect(answers[0]?.score).toBeCloseTo(1, 4);
+    expect(answers[1]).toBeNull();
+    const error = await page.evaluate(() => window.insightPool.near([{ title: 'fine', content: 'ok' }, { title: 'no content' } as never]).then(() => 'accepted', (e: Error) => e.message));
+    expect(error).toMatch(/memory #2: .*content/);
+    expect(await page.evaluate(() => window.insightPool.count())).toBe(count);
+  });
+
   test('edit and delete from the list, with keyboard-reachable controls', async ({ page }) => {
     await openApp(page);
     const [m] = await page.evaluate(() => window.insightPool.add({ title: 'Temporary memory to edit', content: 'Before.' }));

@@ -144,13 +144,16 @@ describe('InsightPool', () => {
     embedder.embed = async (t: string[]) => (texts.push(...t), embed(t));
     // The test embedder reads only the words: same words, other punctuation → cosine 1, yet other content.
     const close = { ...insights[0], title: 'Reproduce the failing test first!', content: 'Another wording.' };
-    const answers = await pool.nearContent([close, insights[2], { title: '', content: 'invalid' }, insights[2]]);
+    const answers = await pool.nearContent([close, insights[2], insights[2]]);
     expect(answers[0].existing?.id).toBe(first.id);
     expect(answers[0].score).toBeCloseTo(1, 5);
     expect(answers[1].existing).toBeUndefined();
     expect(answers[1].vector).toHaveLength(pool.dims);
-    expect(answers[2]).toEqual({});
+    expect(answers[2].vector).toBe(answers[1].vector);
     expect(texts).toEqual([close.title, insights[2].title]);
+    // Validated as add validates: one bad input rejects the call, naming it, before anything is embedded.
+    await expect(pool.nearContent([close, { title: '', content: 'invalid' }])).rejects.toThrow(/memory #2: .*title must not be empty/);
+    expect(texts).toHaveLength(2);
     expect(await pool.count()).toBe(1);
     const outcome = await pool.addAll([close, insights[2]]);
     expect(outcome.added).toHaveLength(2);
