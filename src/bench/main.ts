@@ -7,6 +7,7 @@ import { embedLoad, embedRaw, embedRun } from './embed-bench';
 import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
 import { simdPeak } from './simd-peak';
+import { gemmProbe } from './gemm-probe';
 import { wasmRelaxedSimdSupported, wasmSimdSupported } from '../adapters/index/wasm-kernels';
 
 const api = {
@@ -28,6 +29,7 @@ const api = {
   embedRun,
   embedRaw,
   simdPeak,
+  gemmProbe,
 };
 
 declare global {
