@@ -29,8 +29,8 @@ export interface InsightPoolApi {
   promptBlock(results: RetrievedMemory[]): string;
   /** Embeds texts with the pool's model: plain number arrays, L2-normalized. */
   embed(texts: string[]): Promise<number[][]>;
-  /** The pool's model, dims, key mode and index kind. */
-  info(): Promise<{ model: string; dims: number; keyMode: string; index: string; count: number }>;
+  /** The pool's model, dims, key mode, index kind, and what computes its vectors. */
+  info(): Promise<{ model: string; dims: number; keyMode: string; index: string; runtime: string; count: number }>;
 }
 
 export function createApi(poolPromise: Promise<InsightPool>): InsightPoolApi {

@@ -166,19 +166,22 @@ export async function tfjsEngine() {
 
 /** A local model in the app's embedding worker in bench.html; the page times each call itself. */
 export async function browserEngine(page, { model = DEFAULT_MODEL, weights = 'onnx/model.onnx', quantized = false, problem } = {}) {
-  const base = { runtime: 'chromium', model, weights, via: 'embed worker (transformers.js, ORT wasm)' };
+  const base = { runtime: 'chromium', model, weights, via: 'embed worker' };
   if (problem) return engine({ ...base, skipped: problem });
   try {
     const loaded = await page.evaluate(([m, q]) => window.bench.embedLoad(m, q), [model, quantized]);
     return engine({
       ...base,
+      via: `embed worker (${loaded.runtime})`,
+      engineName: loaded.runtime,
       dims: loaded.dims,
       load_ms: round(loaded.loadMs, 0),
       async prepare() {},
       run: (texts, batch) => page.evaluate(([t, b, m, q]) => window.bench.embedRun(t, b, m, q), [texts, batch, model, quantized]),
       async raw(batch, tokens) {
-        const { ms, threads } = await page.evaluate(([b, k, m, q]) => window.bench.embedRaw(b, k, m, q), [batch, tokens, model, quantized]);
+        const { ms, threads, runtime } = await page.evaluate(([b, k, m, q]) => window.bench.embedRaw(b, k, m, q), [batch, tokens, model, quantized]);
         this.threads = threads;
+        this.engineName = runtime;
         return ms;
       },
     });
@@ -239,7 +242,7 @@ export async function runEmbedInterleaved(engines, { quick = false, log = consol
   }
   const rows = [];
   for (const e of withRaw) {
-    const base = { name: 'embed.raw', runtime: e.runtime, model: e.model, ...(e.weights && { weights: e.weights }), via: `ORT session alone, ${RAW.batch} × ${RAW.tokens} synthetic tokens`, batch: RAW.batch };
+    const base = { name: 'embed.raw', runtime: e.runtime, model: e.model, ...(e.weights && { weights: e.weights }), via: `${e.engineName ?? 'ORT session'} alone, ${RAW.batch} × ${RAW.tokens} synthetic tokens`, batch: RAW.batch };
     const times = rawTimes.get(e);
     if (!times?.length) {
       rows.push({ ...base, skipped: e.rawSkipped ?? 'not run' });

@@ -35,7 +35,16 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
   // take about as long, so opening waits for the longer one, not for both. The registry knows the model's id and
   // dims before it loads; anything that needs vectors meanwhile (the demo seed, re-embedding) waits for the model.
   const loading = loadWorkerEmbedder(specFor(model), options.onProgress);
-  const embedder: Embedder = { model: model.id, dims: model.dims, embed: async (...args) => (await loading).embed(...args) };
+  let runtime: string | undefined;
+  void loading.then((e) => (runtime = e.runtime), () => undefined);
+  const embedder: Embedder = {
+    model: model.id,
+    dims: model.dims,
+    get runtime() {
+      return runtime;
+    },
+    embed: async (...args) => (await loading).embed(...args),
+  };
   const pool = new InsightPool({
     store,
     embedder,

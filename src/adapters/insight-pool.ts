@@ -92,8 +92,8 @@ export class InsightPool {
     return this.embedder.dims;
   }
 
-  get settings(): { model: string; dims: number; keyMode: KeyMode; index: string } {
-    return { model: this.model, dims: this.dims, keyMode: this.keyMode, index: this.index?.kind ?? 'none' };
+  get settings(): { model: string; dims: number; keyMode: KeyMode; index: string; runtime: string } {
+    return { model: this.model, dims: this.dims, keyMode: this.keyMode, index: this.index?.kind ?? 'none', runtime: this.embedder.runtime ?? 'unknown' };
   }
 
   /** Resolves when the store is loaded and the index is built. */

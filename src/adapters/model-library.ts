@@ -49,6 +49,7 @@ export function specFor(model: ModelInfo | InstalledModel): ModelSpec {
     normalize: model.normalize,
     sentenceOutput: model.sentenceOutput,
     quantized: model.quantized,
+    engine: 'engine' in model ? model.engine : undefined,
     remoteHost: 'remoteHost' in model ? model.remoteHost : undefined,
   };
 }

@@ -44,7 +44,7 @@ function loadedSpec(modelId: string, quantized: boolean): ModelSpec {
  * `quantized` picks onnx/model_quantized.onnx or onnx/model.onnx; default: what the app loads.
  * Rejects with the worker's message when the model cannot load.
  */
-export async function embedLoad(modelId = DEFAULT_MODEL_ID, quantized?: boolean): Promise<{ model: string; quantized: boolean; dims: number; loadMs: number }> {
+export async function embedLoad(modelId = DEFAULT_MODEL_ID, quantized?: boolean): Promise<{ model: string; quantized: boolean; dims: number; loadMs: number; runtime: string }> {
   const info = getModel(modelId);
   // The spec the app itself sends (sentence output, pooling, …).
   const spec = { ...specFor(info), quantized: quantized ?? info.quantized };
@@ -55,7 +55,7 @@ export async function embedLoad(modelId = DEFAULT_MODEL_ID, quantized?: boolean)
   if (answer.dims !== info.dims) throw new Error(`${info.id} gives ${answer.dims}-d vectors but the registry says ${info.dims}`);
   loaded.set(keyOf(info.id, spec.quantized), spec);
   await call({ type: 'embed', model: spec, texts: benchSentences(64), batchSize: 64 });
-  return { model: info.id, quantized: spec.quantized, dims: answer.dims, loadMs };
+  return { model: info.id, quantized: spec.quantized, dims: answer.dims, loadMs, runtime: answer.runtime };
 }
 
 /** Embeds `texts` in requests of `batch` (what the app pays: postMessage both ways included); returns ms. */
@@ -70,8 +70,8 @@ export async function embedRun(texts: string[], batch: number, modelId = DEFAULT
 
 /** ms of one run of the worker's session for this model on `batch` × `tokens` synthetic tokens (rawSessionRun), and
  *  the ORT threads it ran on. */
-export async function embedRaw(batch: number, tokens: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<{ ms: number; threads: number }> {
+export async function embedRaw(batch: number, tokens: number, modelId = DEFAULT_MODEL_ID, quantized = getModel(modelId).quantized): Promise<{ ms: number; threads: number; runtime: string }> {
   const res = await call({ type: 'raw-run', model: loadedSpec(modelId, quantized), batch, tokens });
   if (res.type !== 'raw-ran') throw new Error('embed worker answered out of order');
-  return { ms: res.ms, threads: res.threads };
+  return { ms: res.ms, threads: res.threads, runtime: res.runtime };
 }

@@ -13,6 +13,8 @@ export interface Embedder {
   /** Registry id of the model, e.g. `insight-pool/use-lite`. */
   readonly model: string;
   readonly dims: number;
+  /** What computes the vectors (`USE-lite wasm engine`, `onnxruntime-web`, `onnxruntime-node`…), once known. */
+  readonly runtime?: string;
   /** L2-normalized vectors, one per text, in order. */
   embed(texts: string[], onProgress?: (p: EmbedProgress) => void, signal?: AbortSignal): Promise<Float32Array[]>;
 }

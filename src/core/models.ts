@@ -14,6 +14,11 @@ export interface ModelInfo {
   sentenceOutput?: string;
   /** Load onnx/model_quantized.onnx instead of onnx/model.onnx. */
   quantized: boolean;
+  /**
+   * A runtime written for this model that the browser uses instead of ONNX Runtime's wasm build for the float weights
+   * (same file, same vectors; src/adapters/embedding/use-lite). Falls back to ONNX Runtime if it cannot start.
+   */
+  engine?: 'use-lite';
   maxTokens: number;
   /** Approximate download size of the weights used, bytes. */
   sizeBytes: number;
@@ -38,6 +43,7 @@ const MODELS: ModelInfo[] = [
     // scripts/build-model.mjs also broadcasts it into last_hidden_state, so the plain pipeline gives the same vector.
     sentenceOutput: 'sentence_embedding',
     quantized: false,
+    engine: 'use-lite',
     // The TF graph itself drops tokens past position 127 (ClipToMaxLength), so truncating at 128 loses nothing.
     maxTokens: 128,
     sizeBytes: 28_042_916,

@@ -1,5 +1,5 @@
-// The embedded USE-lite port in Chromium (transformers.js on ORT wasm, in the app's worker) against the same port on
-// onnxruntime-node and against the original TF.js model, computed in this test process.
+// The embedded USE-lite port in Chromium (the USE-lite wasm engine in the app's worker, reading the same model.onnx) against
+// the same port on onnxruntime-node and against the original TF.js model, computed in this test process.
 import { createRequire } from 'node:module';
 import { test, expect } from '@playwright/test';
 import { createNodeEmbedder } from '../../src/adapters/embedding/node-embedder';
@@ -34,6 +34,8 @@ test('window.insightPool.embed gives the reference USE vectors, and the same num
   await openApp(page);
   const info = await page.evaluate(() => window.insightPool.info());
   expect(info.model).toBe(DEFAULT_MODEL_ID);
+  // The app's own engine computes them, not ONNX Runtime's wasm build (which it falls back to if the engine fails).
+  expect(info.runtime).toBe('USE-lite wasm engine');
   const browser = await page.evaluate((texts) => window.insightPool.embed(texts), sentences);
   expect(browser).toHaveLength(sentences.length);
 

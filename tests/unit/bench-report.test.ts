@@ -177,7 +177,7 @@ describe('embedding models', () => {
     ]);
     const browser = checkTargets(rows, false).find((x: { target: string }) => x.target.startsWith('browser worker'));
     expect(browser.value).toContain('125 vs 380');
-    expect(browser.detail).toBe('ORT sessions alone (ORT session alone, 64 × 16 synthetic tokens): 250 vs 850 /s = node/browser 3.4×');
+    expect(browser.detail).toBe('the runtimes alone (chromium: ORT session alone, 64 × 16 synthetic tokens; node: ORT session alone, 64 × 16 synthetic tokens): 250 vs 850 /s = node/browser 3.4×');
   });
 
   it('sets the raw sessions\' GFLOP/s beside the wasm SIMD peak on the threads the worker used', () => {
@@ -189,7 +189,7 @@ describe('embedding models', () => {
     const browser = checkTargets(rows, false).find((x: { target: string }) => x.target.startsWith('browser worker'));
     // 127.5 / 1.5 = 85 GFLOP/s of the 2-thread peak of 100.
     expect(browser.detail).toContain('wasm SIMD peak here 100 GFLOP/s on 2 thread(s)');
-    expect(browser.detail).toContain('37.5 (38% of that peak) in ORT wasm: within 1.5× needs 85% of the wasm peak');
+    expect(browser.detail).toContain('37.5 (38% of that peak) in chromium: within 1.5× needs 85% of the wasm peak');
     expect(browser.detail).toContain('a plain 6×8 wasm GEMM kernel reaches 44 GFLOP/s (88% of the 1-thread peak)');
     const line = lines(rows).find((l: { name: string }) => l.name === 'embed.raw');
     expect(line.chromium.gflops).toBe(37.5);

@@ -2,13 +2,14 @@
 // Runs in a worker so model loading, embedding and text generation never block the UI. The in-browser LLM engine
 // starts its own instance of this same module (src/adapters/llm-engine.ts): one bundle, one ORT, but a long
 // answer does not hold up the embeddings a search needs meanwhile.
-import { env, pipeline, Tensor, type FeatureExtractionPipeline, type Pipeline } from '@xenova/transformers';
+import { AutoTokenizer, env, pipeline, Tensor, type FeatureExtractionPipeline, type Pipeline } from '@xenova/transformers';
 import ortWasm from 'onnxruntime-web/dist/ort-wasm.wasm?url';
 import ortWasmSimd from 'onnxruntime-web/dist/ort-wasm-simd.wasm?url';
 import ortWasmThreaded from 'onnxruntime-web/dist/ort-wasm-threaded.wasm?url';
 import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
 import { generateText, type TextGenerator } from './generate';
-import { rawSessionRun, sentenceVectors, type TensorClass } from './sentence-vectors';
+import { pipelineRunner, type SentenceRunner, type TensorClass } from './sentence-vectors';
+import { useLiteRunner } from './use-lite/runner';
 import type { GeneratorSpec, ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
 
 const HUB = env.remoteHost;
@@ -28,6 +29,7 @@ env.backends.onnx.wasm.wasmPaths = {
 env.backends.onnx.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency ?? 1)) : 1;
 
 const pipelines = new Map<string, Promise<Pipeline>>();
+const runners = new Map<string, Promise<SentenceRunner>>();
 const generators = new Map<string, Promise<Pipeline>>();
 /** One answer at a time: a pipeline's generate loop is not re-entrant, and queued answers keep their order. */
 let generating: Promise<unknown> = Promise.resolve();
@@ -37,8 +39,58 @@ function post(message: WorkerResponse, transfer: Transferable[] = []) {
   (self as unknown as Worker).postMessage(message, transfer);
 }
 
-function load(spec: ModelSpec, requestId: number): Promise<FeatureExtractionPipeline> {
-  return loadPipeline('feature-extraction', spec, requestId, pipelines) as Promise<FeatureExtractionPipeline>;
+/** The runner for an embedding model: its own engine where it has one (see ModelInfo.engine), else ONNX Runtime. */
+function load(spec: ModelSpec, requestId: number): Promise<SentenceRunner> {
+  const key = `${spec.id}|${spec.quantized}|${spec.engine ?? ''}`;
+  let loading = runners.get(key);
+  if (!loading) {
+    const viaOrt = async () => {
+      const extractor = (await loadPipeline('feature-extraction', spec, requestId, pipelines)) as FeatureExtractionPipeline;
+      return pipelineRunner(extractor, Tensor as unknown as TensorClass, spec, 'onnxruntime-web', env.backends.onnx.wasm.numThreads ?? 1);
+    };
+    loading = spec.engine === 'use-lite' && !spec.quantized && !spec.allowRemote
+      ? loadUseLite(spec, requestId).catch((error) => {
+          // The engine knows one graph; anything else in that folder (or no wasm SIMD) still runs, through ORT.
+          console.warn(`USE-lite engine unavailable, using ONNX Runtime: ${(error as Error).message}`);
+          return viaOrt();
+        })
+      : viaOrt();
+    loading.catch(() => runners.delete(key));
+    runners.set(key, loading);
+  }
+  return loading;
+}
+
+async function loadUseLite(spec: ModelSpec, requestId: number): Promise<SentenceRunner> {
+  const file = 'onnx/model.onnx';
+  const [tokenizer, weights] = await Promise.all([
+    AutoTokenizer.from_pretrained(spec.id, { local_files_only: true }),
+    fetchWithProgress(new URL(`${spec.id}/${file}`, env.localModelPath).href, (done, total) => post({ type: 'progress', requestId, phase: 'load', done, total, file })),
+  ]);
+  return useLiteRunner(weights, (text) => Array.from(tokenizer.encode(text) as number[]), spec.normalize);
+}
+
+async function fetchWithProgress(url: string, progress: (done: number, total: number) => void): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  const total = Number(response.headers.get('content-length')) || 0;
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let done = 0;
+  for (;;) {
+    const { value, done: end } = await reader.read();
+    if (end) break;
+    parts.push(value);
+    done += value.length;
+    progress(done, Math.max(total, done));
+  }
+  const bytes = new Uint8Array(done);
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return bytes;
 }
 
 function loadGenerator(spec: GeneratorSpec, requestId: number): Promise<TextGenerator> {
@@ -91,7 +143,7 @@ function loadPipeline(
 }
 
 async function embed(spec: ModelSpec, texts: string[], batchSize: number, requestId: number): Promise<Float32Array[]> {
-  const extractor = await load(spec, requestId);
+  const runner = await load(spec, requestId);
   // Batch texts of similar length: one long text would otherwise pad its whole batch to the longest sequence.
   const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
   const vectors: Float32Array[] = new Array(texts.length);
@@ -99,7 +151,7 @@ async function embed(spec: ModelSpec, texts: string[], batchSize: number, reques
   for (let start = 0; start < order.length; start += batchSize) {
     if (cancelled.has(requestId)) throw Object.assign(new Error('cancelled'), { cancelled: true });
     const slots = order.slice(start, start + batchSize);
-    const batch = await sentenceVectors(extractor, slots.map((i) => texts[i]), spec);
+    const batch = await runner.vectors(slots.map((i) => texts[i]));
     batch.forEach((v, r) => (vectors[slots[r]] = v));
     done += batch.length;
     post({ type: 'progress', requestId, phase: 'embed', done, total: texts.length });
@@ -131,9 +183,9 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   }
   try {
     if (request.type === 'load') {
-      const extractor = await load(request.model, request.requestId);
-      const [probe] = await sentenceVectors(extractor, ['dimension probe'], request.model);
-      post({ type: 'loaded', requestId: request.requestId, dims: probe.length });
+      const runner = await load(request.model, request.requestId);
+      const [probe] = await runner.vectors(['dimension probe']);
+      post({ type: 'loaded', requestId: request.requestId, dims: probe.length, runtime: runner.runtime });
     } else if (request.type === 'load-generator') {
       const generator = await loadGenerator(request.model, request.requestId);
       post({
@@ -143,9 +195,9 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         chat: Boolean(generator.tokenizer.chat_template),
       });
     } else if (request.type === 'raw-run') {
-      const extractor = await load(request.model, request.requestId);
-      const ms = await rawSessionRun(extractor, Tensor as unknown as TensorClass, request.batch, request.tokens);
-      post({ type: 'raw-ran', requestId: request.requestId, ms, threads: env.backends.onnx.wasm.numThreads ?? 1 });
+      const runner = await load(request.model, request.requestId);
+      const ms = await runner.raw(request.batch, request.tokens);
+      post({ type: 'raw-ran', requestId: request.requestId, ms, threads: runner.threads, runtime: runner.runtime });
     } else if (request.type === 'generate') {
       const { text, tokens } = await generate(request);
       post({ type: 'generated', requestId: request.requestId, text, tokens });

@@ -106,6 +106,7 @@ export async function createNodeEmbedder(options: NodeEmbedderOptions = {}): Pro
   return {
     model: info.id,
     dims: info.dims,
+    runtime: 'onnxruntime-node',
     fingerprint: fingerprintOf(info, modelDir),
     modelDir,
     rawRun: (batch, tokens) => rawSessionRun(extractor, Tensor as unknown as TensorClass, batch, tokens),

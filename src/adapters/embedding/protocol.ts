@@ -7,6 +7,8 @@ export interface ModelSpec {
   /** See ModelInfo.sentenceOutput. */
   sentenceOutput?: string;
   quantized: boolean;
+  /** See ModelInfo.engine. */
+  engine?: 'use-lite';
   /** Off unless the user explicitly starts a download. */
   allowRemote?: boolean;
   /** Stand-in for the Hub (tests) or a mirror the user chose. */
@@ -34,12 +36,13 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { type: 'progress'; requestId: number; phase: 'load' | 'embed'; done: number; total: number; file?: string }
-  | { type: 'loaded'; requestId: number; dims: number }
+  /** `runtime`: what computes the vectors (see SentenceRunner). */
+  | { type: 'loaded'; requestId: number; dims: number; runtime: string }
   | { type: 'result'; requestId: number; vectors: Float32Array[] }
   | { type: 'generator-loaded'; requestId: number; modelType: string; chat: boolean }
   /** Generation so far: `done` new tokens of at most `total`, and their text. */
   | { type: 'tokens'; requestId: number; done: number; total: number; text: string }
   | { type: 'generated'; requestId: number; text: string; tokens: number }
-  /** `threads`: the ONNX Runtime threads the run had. */
-  | { type: 'raw-ran'; requestId: number; ms: number; threads: number }
+  /** `threads`: the threads the run had; `runtime`: what ran it. */
+  | { type: 'raw-ran'; requestId: number; ms: number; threads: number; runtime: string }
   | { type: 'error'; requestId: number; message: string; cancelled?: boolean };

@@ -41,6 +41,26 @@ export async function sentenceVectors(extractor: FeatureExtractionPipeline, text
   return vectors;
 }
 
+/** How the embedding worker runs one model: texts → vectors, and the bench's timing of the bare runtime. */
+export interface SentenceRunner {
+  /** What computes the vectors, for the bench (`onnxruntime-web`, `USE-lite wasm engine`…). */
+  readonly runtime: string;
+  readonly threads: number;
+  vectors(texts: string[]): Promise<Float32Array[]>;
+  /** ms of one run on `batch` × `tokens` synthetic token ids, nothing around it. */
+  raw(batch: number, tokens: number): Promise<number>;
+}
+
+/** The transformers.js pipeline (ONNX Runtime) as a runner. */
+export function pipelineRunner(extractor: FeatureExtractionPipeline, Tensor: TensorClass, spec: PoolingSpec, runtime: string, threads: number): SentenceRunner {
+  return {
+    runtime,
+    threads,
+    vectors: (texts) => sentenceVectors(extractor, texts, spec),
+    raw: (batch, tokens) => rawSessionRun(extractor, Tensor, batch, tokens),
+  };
+}
+
 /** The tensor class of the caller's transformers.js (ONNX Runtime only accepts its own tensors). */
 export type TensorClass = new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown;
 

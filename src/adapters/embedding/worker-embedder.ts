@@ -35,6 +35,7 @@ export async function loadWorkerEmbedder(spec: ModelSpec, onProgress?: (p: Embed
   return {
     model: spec.id,
     dims,
+    runtime: loaded.runtime,
     async embed(texts, progress, signal) {
       if (texts.length === 0) return [];
       const answer = await request({ type: 'embed', model: offlineSpec, texts, batchSize: 32 }, asEmbedProgress(progress), signal);
