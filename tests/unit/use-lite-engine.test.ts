@@ -31,7 +31,7 @@ describe('USE-lite wasm engine vs onnxruntime', () => {
   it('gives the same vectors as the ORT port on 200 varied sentences (mean cosine ≥ 0.999999, max |Δ| < 1e-5)', async () => {
     const sentences = makeSentences(200, 11);
     const theirs = await ort.embed(sentences);
-    const ours = engine.embed(tokenize(sentences)).map(l2normalize);
+    const ours = (await engine.embed(tokenize(sentences))).map(l2normalize);
     const cosines = ours.map((v, i) => cosine(v, theirs[i]));
     let maxAbs = 0;
     ours.forEach((v, i) => v.forEach((x, j) => (maxAbs = Math.max(maxAbs, Math.abs(x - theirs[i][j])))));
@@ -41,17 +41,17 @@ describe('USE-lite wasm engine vs onnxruntime', () => {
     expect(maxAbs).toBeLessThan(1e-5);
   });
 
-  it('gives a sentence the same vector alone and in a batch of other lengths', () => {
+  it('gives a sentence the same vector alone and in a batch of other lengths', async () => {
     const ids = tokenize(['short one', 'a somewhat longer sentence about fixing a failing test before changing code', 'x']);
-    const batch = engine.embed(ids);
-    ids.forEach((s, i) => {
-      const [alone] = engine.embed([s]);
+    const batch = await engine.embed(ids);
+    for (const [i, s] of ids.entries()) {
+      const [alone] = await engine.embed([s]);
       expect(Array.from(alone)).toEqual(Array.from(batch[i]));
-    });
+    }
   });
 
-  it('refuses token ids outside the vocabulary, and a model file that is not the USE-lite graph', () => {
-    expect(() => engine.embed([[5, 9000]])).toThrow(/token id 9000 is outside the vocabulary/);
+  it('refuses token ids outside the vocabulary, and a model file that is not the USE-lite graph', async () => {
+    await expect(engine.embed([[5, 9000]])).rejects.toThrow(/token id 9000 is outside the vocabulary/);
     expect(() => new UseLiteEngine(readFileSync(join(MODEL_DIR, 'onnx/model_quantized.onnx')))).toThrow(/not the USE-lite graph this engine knows/);
   });
 });

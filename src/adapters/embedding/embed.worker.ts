@@ -67,7 +67,7 @@ async function loadUseLite(spec: ModelSpec, requestId: number): Promise<Sentence
     AutoTokenizer.from_pretrained(spec.id, { local_files_only: true }),
     fetchWithProgress(new URL(`${spec.id}/${file}`, env.localModelPath).href, (done, total) => post({ type: 'progress', requestId, phase: 'load', done, total, file })),
   ]);
-  return useLiteRunner(weights, (text) => Array.from(tokenizer.encode(text) as number[]), spec.normalize);
+  return useLiteRunner(weights, (text) => Array.from(tokenizer.encode(text) as number[]), spec.normalize, env.backends.onnx.wasm.numThreads ?? 1);
 }
 
 async function fetchWithProgress(url: string, progress: (done: number, total: number) => void): Promise<Uint8Array> {

@@ -11,6 +11,9 @@ const FFN = 1536;
 const MAX_LENGTH = 128;
 const VOCAB_ROWS = 8002;
 
+/** C = bias + A·W over the engine's memory (float indices): Gemm.dense on one thread, or split across threads. */
+export type DenseOp = (a: number, rows: number, K: number, w: number, N: number, c: number, bias: Float32Array) => void | Promise<void>;
+
 interface Dense {
   w: number;
   K: number;
@@ -64,8 +67,14 @@ export class UseLiteEngine {
   private readonly l2Eps: number;
   private readonly weightsEnd: number;
 
-  /** `model`: the bytes of the float onnx/model.onnx that scripts/build-model.mjs writes. */
-  constructor(model: Uint8Array, private readonly gemm = new Gemm(true)) {
+  private readonly run: DenseOp;
+
+  /**
+   * `model`: the bytes of the float onnx/model.onnx that scripts/build-model.mjs writes. `parallel`: how to run a dense
+   * product over `gemm`'s memory (default: on this thread).
+   */
+  constructor(model: Uint8Array, private readonly gemm = new Gemm(true), parallel?: DenseOp) {
+    this.run = parallel ?? ((...args) => gemm.dense(...args));
     const inits = readInitializers(model);
     const ws = pick(inits, 'w', 10);
     const bs = pick(inits, 'b', 10);
@@ -98,7 +107,7 @@ export class UseLiteEngine {
    * One sentence vector per list of token ids (as the tokenizer gives them, with no padding): the graph's
    * `sentence_embedding`. Tokens past position 128 are ignored, as the reference does.
    */
-  embed(sentences: ArrayLike<number>[]): Float32Array[] {
+  async embed(sentences: ArrayLike<number>[]): Promise<Float32Array[]> {
     const ids = sentences.map((s) => Array.from(s).slice(0, MAX_LENGTH));
     for (const list of ids) for (const id of list) if (!(id >= 0 && id < VOCAB_ROWS && Number.isInteger(id))) throw new RangeError(`token id ${id} is outside the vocabulary (0–${VOCAB_ROWS - 1})`);
     const rows = ids.reduce((n, s) => n + s.length, 0);
@@ -130,10 +139,10 @@ export class UseLiteEngine {
     }
     const lengths = ids.map((s) => s.length);
     // Layer 0: 256 wide in, 512 out; its residual is a dense projection of the input.
-    g.dense(x0, rows, EMB, this.residual.w, HIDDEN, x, this.residual.bias);
-    this.layer(this.layers[0], x0, x, lengths, rows, { h, qkv, ctx, a, inner });
+    await this.run(x0, rows, EMB, this.residual.w, HIDDEN, x, this.residual.bias);
+    await this.layer(this.layers[0], x0, x, lengths, rows, { h, qkv, ctx, a, inner });
     // Layer 1: 512 → 512, residual is the input itself.
-    this.layer(this.layers[1], x, x, lengths, rows, { h, qkv, ctx, a, inner });
+    await this.layer(this.layers[1], x, x, lengths, rows, { h, qkv, ctx, a, inner });
 
     // Mean over each sentence's tokens (count clamped to ≥ 1), tanh layer, then L2 with the graph's epsilon.
     r = 0;
@@ -144,12 +153,13 @@ export class UseLiteEngine {
       const count = Math.max(n, 1);
       for (let d = 0; d < HIDDEN; d++) f[m + d] /= count;
     });
-    g.dense(mean, ids.length, HIDDEN, this.tanh.w, HIDDEN, out, this.tanh.bias);
+    await this.run(mean, ids.length, HIDDEN, this.tanh.w, HIDDEN, out, this.tanh.bias);
+    const f2 = g.f32;
     return ids.map((_, s) => {
       const v = new Float32Array(HIDDEN);
       let sumsq = 0;
       for (let d = 0; d < HIDDEN; d++) {
-        v[d] = Math.tanh(f[out + s * HIDDEN + d]);
+        v[d] = Math.tanh(f2[out + s * HIDDEN + d]);
         sumsq += v[d] * v[d];
       }
       const inv = 1 / Math.sqrt(Math.max(Math.fround(sumsq), this.l2Eps));
@@ -162,20 +172,20 @@ export class UseLiteEngine {
    * One pre-norm transformer layer: `res` (float index) holds the residual to add after attention and is overwritten
    * with the layer's output (for layer 0 it is the dense projection of `input`; for layer 1 it is `input` itself).
    */
-  private layer(L: Layer, input: number, res: number, lengths: number[], rows: number, buf: { h: number; qkv: number; ctx: number; a: number; inner: number }): void {
+  private async layer(L: Layer, input: number, res: number, lengths: number[], rows: number, buf: { h: number; qkv: number; ctx: number; a: number; inner: number }): Promise<void> {
     const g = this.gemm;
     const { h, qkv, ctx, a, inner } = buf;
     this.norm(input, h, rows, L.dim, L.norm);
-    g.dense(h, rows, L.dim, L.qkv.w, 3 * L.dim, qkv, L.qkv.bias);
+    await this.run(h, rows, L.dim, L.qkv.w, 3 * L.dim, qkv, L.qkv.bias);
     this.attention(qkv, ctx, lengths, L.dim, L.qScale);
-    g.dense(ctx, rows, L.dim, L.out.w, HIDDEN, a, L.out.bias);
+    await this.run(ctx, rows, L.dim, L.out.w, HIDDEN, a, L.out.bias);
     const f = g.f32;
     for (let i = 0; i < rows * HIDDEN; i++) f[a + i] += f[res + i];
     this.norm(a, h, rows, HIDDEN, L.ffnNorm);
-    g.dense(h, rows, HIDDEN, L.ffnIn.w, FFN, inner, L.ffnIn.bias);
+    await this.run(h, rows, HIDDEN, L.ffnIn.w, FFN, inner, L.ffnIn.bias);
     const f2 = g.f32;
     for (let i = inner, end = inner + rows * FFN; i < end; i++) if (f2[i] < 0) f2[i] = 0;
-    g.dense(inner, rows, FFN, L.ffnOut.w, HIDDEN, res, L.ffnOut.bias);
+    await this.run(inner, rows, FFN, L.ffnOut.w, HIDDEN, res, L.ffnOut.bias);
     const f3 = g.f32;
     for (let i = 0; i < rows * HIDDEN; i++) f3[res + i] += f3[a + i];
   }

@@ -1,10 +1,12 @@
 // Dense layers in wasm SIMD: a register-blocked f32 GEMM micro-kernel (6 rows × 8 columns of C held in 12 f32x4
 // accumulators) over weights packed once, at load, into 8-column panels. Measured at 86–88% of the wasm SIMD peak on
 // the embedded model's largest product (bench row simd.gemm), where ONNX Runtime's wasm build runs the model at ~40%.
-import { Code, funcBody, I32, name, section, V128, vec } from '../../index/wasm-emit';
+import { Code, funcBody, I32, name, section, uleb, V128, vec } from '../../index/wasm-emit';
 
 export const MR = 6;
 export const NR = 8;
+/** Upper bound of a shared memory (threads): 512 MiB, far above weights (28 MB) and activations (~22 MB). */
+const SHARED_MAX_PAGES = 8192;
 
 const V128_LOAD = 0x00;
 const V128_LOAD32_SPLAT = 0x09;
@@ -15,9 +17,10 @@ const F32X4_RELAXED_MADD = 0x105;
 
 /**
  * `kernel(a, bp, c, K, lda4, ldc4)`: C[0..6)[0..8) += A[0..6)[0..K) · Bpanel[0..K)[0..8), byte addresses, row strides in
- * bytes. `relaxed`: f32x4.relaxed_madd (an FMA where the CPU has one) instead of mul + add.
+ * bytes. `relaxed`: f32x4.relaxed_madd (an FMA where the CPU has one) instead of mul + add. `shared`: the module imports
+ * a shared memory (env.memory) so kernels in several workers compute on the same weights and activations.
  */
-export function gemmKernelBytes(relaxed: boolean): Uint8Array {
+export function gemmKernelBytes(relaxed: boolean, shared = false): Uint8Array {
   const [A, BP, C, K, LDA, LDC] = [0, 1, 2, 3, 4, 5];
   const acc = (i: number, j: number) => 6 + i * 2 + j;
   const B0 = 6 + MR * 2;
@@ -55,8 +58,13 @@ export function gemmKernelBytes(relaxed: boolean): Uint8Array {
   c.op(0x0b);
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   section(1, vec([[0x60, 6, I32, I32, I32, I32, I32, I32, 0]]), out);
+  if (shared) {
+    const limits = [0x03, 0x01]; // shared, with a maximum; 1 page to start
+    uleb(SHARED_MAX_PAGES, limits);
+    section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]), out);
+  }
   section(3, vec([[0]]), out);
-  section(5, vec([[0x00, 0x01]]), out); // memory: 1 page to start, grown by the caller
+  if (!shared) section(5, vec([[0x00, 0x01]]), out); // memory: 1 page to start, grown by the caller
   section(7, vec([name('memory').concat([0x02, 0]), name('kernel').concat([0x00, 0])]), out);
   section(10, vec([funcBody([[MR * 2 + 3, V128], [3, I32]], c)]), out);
   return new Uint8Array(out);
@@ -69,13 +77,19 @@ export class Gemm {
   private top = 0;
   private view = new Float32Array(0);
 
-  constructor(relaxed: boolean) {
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(gemmKernelBytes(relaxed) as BufferSource)).exports as unknown as {
+  /** `shared`: a memory from `Gemm.sharedMemory()`, the same one in every thread. */
+  constructor(relaxed: boolean, shared?: WebAssembly.Memory) {
+    const module = new WebAssembly.Module(gemmKernelBytes(relaxed, Boolean(shared)) as BufferSource);
+    const exports = new WebAssembly.Instance(module, shared ? { env: { memory: shared } } : {}).exports as unknown as {
       kernel: Gemm['kernel'];
       memory: WebAssembly.Memory;
     };
     this.memory = exports.memory;
     this.kernel = exports.kernel;
+  }
+
+  static sharedMemory(): WebAssembly.Memory {
+    return new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
   }
 
   /** The memory as floats; a fresh view after the memory grew. */
@@ -122,13 +136,22 @@ export class Gemm {
    * multiple of MR: the last block computes a few rows past the end, which nobody reads.
    */
   dense(a: number, rows: number, K: number, w: number, N: number, c: number, bias: Float32Array): void {
+    this.fillBias(rows, N, c, bias);
+    this.panels(a, rows, K, w, N, c, 0, N / NR);
+  }
+
+  fillBias(rows: number, N: number, c: number, bias: Float32Array): void {
     const f = this.f32;
     for (let r = 0; r < rows; r++) f.set(bias, c + r * N);
+  }
+
+  /** The columns of panels [p0, p1) of a dense product whose C already holds the bias (threads split a product so). */
+  panels(a: number, rows: number, K: number, w: number, N: number, c: number, p0: number, p1: number): void {
     // Rows in blocks that stay in L2 while the weight panels stream past them.
     const block = 42 * MR;
     for (let m0 = 0; m0 < rows; m0 += block) {
       const m1 = Math.min(rows, m0 + block);
-      for (let p = 0; p < N / NR; p++) {
+      for (let p = p0; p < p1; p++) {
         const panel = (w + p * K * NR) * 4;
         for (let i = m0; i < m1; i += MR) this.kernel((a + i * K) * 4, panel, (c + i * N + p * NR) * 4, K, K * 4, N * 4);
       }
