@@ -110,12 +110,11 @@ export function checkTargets(rows, quick) {
   const raw = (runtime) => find(rows, (r) => r.name === 'embed.raw' && r.runtime === runtime && appModel(r));
   const [rawBrowser, rawNode] = [raw('chromium'), raw('node')];
   const runtimeGap = rawBrowser && rawNode ? `the runtimes alone (chromium: ${rawBrowser.via}; node: ${rawNode.via}): ${rawBrowser.per_s} vs ${rawNode.per_s} /s = node/browser ${fmt(rawNode.per_s / rawBrowser.per_s, 2)}×` : '';
-  // How close any wasm engine could get: the arithmetic rate the target asks of the browser, as a share of what wasm
-  // SIMD can do at all on the threads the worker uses.
+  // The arithmetic rates beside what wasm SIMD can do at all on the threads the browser used.
   const peak = find(rows, (r) => r.name === 'simd.peak' && r.runtime === 'chromium' && r.threads === (rawBrowser?.threads ?? 1));
   const pct = (x) => `${Math.round(x * 100)}%`;
   const ceiling = peak?.gflops && rawNode?.gflops && rawBrowser?.gflops
-    ? `; wasm SIMD peak here ${peak.gflops} GFLOP/s on ${peak.threads} thread(s); the model runs at ${rawNode.gflops} GFLOP/s in node and ${rawBrowser.gflops} (${pct(rawBrowser.gflops / peak.gflops)} of that peak) in chromium: within 1.5× needs ${pct(rawNode.gflops / 1.5 / peak.gflops)} of the wasm peak`
+    ? `; in the graph's FLOPs per second: node ${rawNode.gflops}, chromium ${rawBrowser.gflops} GFLOP/s = ${pct(rawBrowser.gflops / peak.gflops)} of the wasm SIMD peak on ${peak.threads} thread(s) (${peak.gflops})`
     : '';
   const onePeak = find(rows, (r) => r.name === 'simd.peak' && r.runtime === 'chromium' && r.threads === 1);
   const gemm = find(rows, (r) => r.name === 'simd.gemm' && r.runtime === 'chromium');

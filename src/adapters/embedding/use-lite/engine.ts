@@ -2,7 +2,7 @@
 // weights (read from the model's own onnx/model.onnx) and the same arithmetic as scripts/model/use-lite-graph.mjs, with
 // the dense layers on a wasm SIMD GEMM kernel that reaches ~86% of the wasm peak where ORT reaches ~40%, and each
 // sentence computed at its own length (ORT needs every batch padded to its longest text).
-import { Gemm, MR } from './gemm';
+import { Gemm, MR, NR } from './gemm';
 import { readInitializers, type Initializer } from './onnx-weights';
 
 const EMB = 256;
@@ -68,6 +68,7 @@ export class UseLiteEngine {
   private readonly weightsEnd: number;
 
   private readonly run: DenseOp;
+  private scratch = { q: 0, kT: 0, scores: 0, v: 0 };
 
   /**
    * `model`: the bytes of the float onnx/model.onnx that scripts/build-model.mjs writes. `parallel`: how to run a dense
@@ -117,13 +118,24 @@ export class UseLiteEngine {
     const x0 = g.alloc(padded * EMB);
     const h = g.alloc(padded * HIDDEN);
     const qkv = g.alloc(padded * 3 * HIDDEN);
-    const ctx = g.alloc(padded * HIDDEN);
+    // Attention writes each sentence's rows MR at a time: room for a block past the last row.
+    const ctx = g.alloc((padded + MR) * HIDDEN);
     const a = g.alloc(padded * HIDDEN);
     const inner = g.alloc(padded * FFN);
     const x = g.alloc(padded * HIDDEN);
     const batchRows = Math.ceil(Math.max(ids.length, 1) / MR) * MR;
     const mean = g.alloc(batchRows * HIDDEN);
+    const meanInner = g.alloc(batchRows * FFN);
     const out = g.alloc(batchRows * HIDDEN);
+    const longest = Math.max(1, ...ids.map((s) => s.length));
+    const maxHead = HIDDEN / this.heads;
+    const scratch = {
+      q: g.alloc((longest + MR) * maxHead),
+      kT: g.alloc(maxHead * (longest + NR)),
+      scores: g.alloc((longest + MR) * (longest + NR)),
+      v: g.alloc(longest * maxHead),
+    };
+    this.scratch = scratch;
     const f = g.f32;
 
     // Embedding + timing signal: e + (e + timing[p]), as the reference adds them.
@@ -141,18 +153,10 @@ export class UseLiteEngine {
     // Layer 0: 256 wide in, 512 out; its residual is a dense projection of the input.
     await this.run(x0, rows, EMB, this.residual.w, HIDDEN, x, this.residual.bias);
     await this.layer(this.layers[0], x0, x, lengths, rows, { h, qkv, ctx, a, inner });
-    // Layer 1: 512 → 512, residual is the input itself.
-    await this.layer(this.layers[1], x, x, lengths, rows, { h, qkv, ctx, a, inner });
+    // Layer 1: 512 → 512, residual is the input itself; it leaves each sentence's mean output in `mean`.
+    await this.layer(this.layers[1], x, x, lengths, rows, { h, qkv, ctx, a, inner }, { mean, meanInner, out });
 
-    // Mean over each sentence's tokens (count clamped to ≥ 1), tanh layer, then L2 with the graph's epsilon.
-    r = 0;
-    lengths.forEach((n, s) => {
-      const m = mean + s * HIDDEN;
-      f.fill(0, m, m + HIDDEN);
-      for (let t = 0; t < n; t++, r++) for (let d = 0; d < HIDDEN; d++) f[m + d] += f[x + r * HIDDEN + d];
-      const count = Math.max(n, 1);
-      for (let d = 0; d < HIDDEN; d++) f[m + d] /= count;
-    });
+    // Tanh layer on the means, then L2 with the graph's epsilon.
     await this.run(mean, ids.length, HIDDEN, this.tanh.w, HIDDEN, out, this.tanh.bias);
     const f2 = g.f32;
     return ids.map((_, s) => {
@@ -171,8 +175,19 @@ export class UseLiteEngine {
   /**
    * One pre-norm transformer layer: `res` (float index) holds the residual to add after attention and is overwritten
    * with the layer's output (for layer 0 it is the dense projection of `input`; for layer 1 it is `input` itself).
+   * `last`: only each sentence's mean output is needed, written to `last.mean`. The FFN's second product is linear, so
+   * mean(relu(·)·W + b + a) = mean(relu(·))·W + b + mean(a): one row per sentence instead of one per token (a sixth of
+   * the model's arithmetic).
    */
-  private async layer(L: Layer, input: number, res: number, lengths: number[], rows: number, buf: { h: number; qkv: number; ctx: number; a: number; inner: number }): Promise<void> {
+  private async layer(
+    L: Layer,
+    input: number,
+    res: number,
+    lengths: number[],
+    rows: number,
+    buf: { h: number; qkv: number; ctx: number; a: number; inner: number },
+    last?: { mean: number; meanInner: number; out: number },
+  ): Promise<void> {
     const g = this.gemm;
     const { h, qkv, ctx, a, inner } = buf;
     this.norm(input, h, rows, L.dim, L.norm);
@@ -185,9 +200,33 @@ export class UseLiteEngine {
     await this.run(h, rows, HIDDEN, L.ffnIn.w, FFN, inner, L.ffnIn.bias);
     const f2 = g.f32;
     for (let i = inner, end = inner + rows * FFN; i < end; i++) if (f2[i] < 0) f2[i] = 0;
-    await this.run(inner, rows, FFN, L.ffnOut.w, HIDDEN, res, L.ffnOut.bias);
+    if (!last) {
+      await this.run(inner, rows, FFN, L.ffnOut.w, HIDDEN, res, L.ffnOut.bias);
+      const f3 = g.f32;
+      for (let i = 0; i < rows * HIDDEN; i++) f3[res + i] += f3[a + i];
+      return;
+    }
+    this.means(inner, FFN, lengths, last.meanInner);
+    this.means(a, HIDDEN, lengths, last.mean);
+    await this.run(last.meanInner, lengths.length, FFN, L.ffnOut.w, HIDDEN, last.out, L.ffnOut.bias);
     const f3 = g.f32;
-    for (let i = 0; i < rows * HIDDEN; i++) f3[res + i] += f3[a + i];
+    // A sentence without tokens has a zero mean, as in the reference (its count is clamped to 1, its sum is 0).
+    lengths.forEach((n, s) => {
+      if (n > 0) for (let d = 0; d < HIDDEN; d++) f3[last.mean + s * HIDDEN + d] += f3[last.out + s * HIDDEN + d];
+    });
+  }
+
+  /** Per sentence, the mean of its token rows (`width` wide) into row s of `dst`; count clamped to ≥ 1. */
+  private means(src: number, width: number, lengths: number[], dst: number): void {
+    const f = this.gemm.f32;
+    let r = 0;
+    lengths.forEach((n, s) => {
+      const m = dst + s * width;
+      f.fill(0, m, m + width);
+      for (let t = 0; t < n; t++, r++) for (let d = 0; d < width; d++) f[m + d] += f[src + r * width + d];
+      const count = Math.max(n, 1);
+      for (let d = 0; d < width; d++) f[m + d] /= count;
+    });
   }
 
   /** TF's layer norm: (x − μ) · rsqrt(σ² + ε) · scale + bias, per row. */
@@ -209,40 +248,59 @@ export class UseLiteEngine {
     }
   }
 
-  /** Self-attention within each sentence, head by head: softmax(q·scale · kᵀ) · v, heads merged back in order. */
+  /**
+   * Self-attention within each sentence, head by head: softmax(q·scale · kᵀ) · v, heads merged back in order. Both
+   * products run on the GEMM kernel (keys and values packed into panels per sentence and head); softmax in JS.
+   */
   private attention(qkv: number, ctx: number, lengths: number[], dim: number, qScale: number): void {
-    const f = this.gemm.f32;
+    const g = this.gemm;
+    const f = g.f32;
     const hd = dim / this.heads;
     const stride = 3 * dim;
-    const maxLen = Math.max(1, ...lengths);
-    const q = new Float32Array(maxLen * hd);
-    const p = new Float32Array(maxLen);
+    const { q, kT, scores, v } = this.scratch;
     let start = 0;
     for (const n of lengths) {
+      if (n === 0) continue;
+      const n8 = Math.ceil(n / NR) * NR;
+      const n6 = Math.ceil(n / MR) * MR;
       for (let head = 0; head < this.heads; head++) {
         const qo = head * hd;
         const ko = dim + head * hd;
         const vo = 2 * dim + head * hd;
-        for (let i = 0; i < n; i++) for (let d = 0; d < hd; d++) q[i * hd + d] = f[qkv + (start + i) * stride + qo + d] * qScale;
+        // q · scale, as the graph scales it before the product.
         for (let i = 0; i < n; i++) {
-          let max = -Infinity;
-          for (let j = 0; j < n; j++) {
-            let s = 0;
-            const krow = qkv + (start + j) * stride + ko;
-            for (let d = 0; d < hd; d++) s += q[i * hd + d] * f[krow + d];
-            p[j] = s;
-            if (s > max) max = s;
-          }
-          let total = 0;
-          for (let j = 0; j < n; j++) total += p[j] = Math.exp(Math.fround(p[j]) - max);
-          const out = ctx + (start + i) * dim + head * hd;
-          for (let d = 0; d < hd; d++) f[out + d] = 0;
-          for (let j = 0; j < n; j++) {
-            const w = Math.fround(p[j] / total);
-            const vrow = qkv + (start + j) * stride + vo;
-            for (let d = 0; d < hd; d++) f[out + d] += w * f[vrow + d];
+          const src = qkv + (start + i) * stride + qo;
+          for (let d = 0; d < hd; d++) f[q + i * hd + d] = f[src + d] * qScale;
+        }
+        // kᵀ in panels of NR keys: panel p, row d holds key 8p..8p+7's component d (zeros past the last key).
+        for (let p = 0; p < n8 / NR; p++) {
+          for (let j = 0; j < NR; j++) {
+            const key = p * NR + j;
+            const src = qkv + (start + key) * stride + ko;
+            for (let d = 0; d < hd; d++) f[kT + (p * hd + d) * NR + j] = key < n ? f[src + d] : 0;
           }
         }
+        f.fill(0, scores, scores + n6 * n8);
+        g.product(q, hd, n, hd, kT, scores, n8, 0, n8 / NR);
+        for (let i = 0; i < n; i++) {
+          const row = scores + i * n8;
+          let max = -Infinity;
+          for (let j = 0; j < n; j++) if (f[row + j] > max) max = f[row + j];
+          let total = 0;
+          for (let j = 0; j < n; j++) total += f[row + j] = Math.exp(f[row + j] - max);
+          for (let j = 0; j < n; j++) f[row + j] = f[row + j] / total;
+        }
+        // v in panels of NR components: panel p, row k holds key k's components 8p..8p+7.
+        for (let p = 0; p < hd / NR; p++) {
+          for (let k = 0; k < n; k++) {
+            const src = qkv + (start + k) * stride + vo + p * NR;
+            const dst = v + (p * n + k) * NR;
+            for (let j = 0; j < NR; j++) f[dst + j] = f[src + j];
+          }
+        }
+        const out = ctx + start * dim + head * hd;
+        for (let i = 0; i < n6; i++) f.fill(0, out + i * dim, out + i * dim + hd);
+        g.product(scores, n8, n, n, v, out, dim, 0, hd / NR);
       }
       start += n;
     }

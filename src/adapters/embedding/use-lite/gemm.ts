@@ -147,13 +147,21 @@ export class Gemm {
 
   /** The columns of panels [p0, p1) of a dense product whose C already holds the bias (threads split a product so). */
   panels(a: number, rows: number, K: number, w: number, N: number, c: number, p0: number, p1: number): void {
+    this.product(a, K, rows, K, w, c, N, p0, p1);
+  }
+
+  /**
+   * C += A · B over panels [p0, p1) of B (packed as `pack` does, K rows per panel), with any row strides: `lda` floats
+   * between rows of A, `ldc` of C. Rows are computed MR at a time, so up to MR − 1 rows past `rows` of C are written.
+   */
+  product(a: number, lda: number, rows: number, K: number, b: number, c: number, ldc: number, p0: number, p1: number): void {
     // Rows in blocks that stay in L2 while the weight panels stream past them.
     const block = 42 * MR;
     for (let m0 = 0; m0 < rows; m0 += block) {
       const m1 = Math.min(rows, m0 + block);
       for (let p = p0; p < p1; p++) {
-        const panel = (w + p * K * NR) * 4;
-        for (let i = m0; i < m1; i += MR) this.kernel((a + i * K) * 4, panel, (c + i * N + p * NR) * 4, K, K * 4, N * 4);
+        const panel = (b + p * K * NR) * 4;
+        for (let i = m0; i < m1; i += MR) this.kernel((a + i * lda) * 4, panel, (c + i * ldc + p * NR) * 4, K, lda * 4, ldc * 4);
       }
     }
   }
