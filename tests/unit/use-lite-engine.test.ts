@@ -50,6 +50,15 @@ describe('USE-lite wasm engine vs onnxruntime', () => {
     }
   });
 
+  it('calls made at once (a search while an ingest embeds) each get their own vectors', async () => {
+    const a = tokenize(makeSentences(20, 3));
+    const b = tokenize(['reproduce the failing test first', 'pin the tool version that worked']);
+    const [alone1, alone2] = [await engine.embed(a), await engine.embed(b)];
+    const [both1, both2] = await Promise.all([engine.embed(a), engine.embed(b)]);
+    expect(both1.map((v) => Array.from(v))).toEqual(alone1.map((v) => Array.from(v)));
+    expect(both2.map((v) => Array.from(v))).toEqual(alone2.map((v) => Array.from(v)));
+  });
+
   it('refuses token ids outside the vocabulary, and a model file that is not the USE-lite graph', async () => {
     await expect(engine.embed([[5, 9000]])).rejects.toThrow(/token id 9000 is outside the vocabulary/);
     expect(() => new UseLiteEngine(readFileSync(join(MODEL_DIR, 'onnx/model_quantized.onnx')))).toThrow(/not the USE-lite graph this engine knows/);

@@ -69,6 +69,8 @@ export class UseLiteEngine {
 
   private readonly run: DenseOp;
   private scratch = { q: 0, kT: 0, scores: 0, v: 0 };
+  /** Calls run one after another: they share the activation memory, and a call waits on its threads part-way. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   /**
    * `model`: the bytes of the float onnx/model.onnx that scripts/build-model.mjs writes. `parallel`: how to run a dense
@@ -108,7 +110,13 @@ export class UseLiteEngine {
    * One sentence vector per list of token ids (as the tokenizer gives them, with no padding): the graph's
    * `sentence_embedding`. Tokens past position 128 are ignored, as the reference does.
    */
-  async embed(sentences: ArrayLike<number>[]): Promise<Float32Array[]> {
+  embed(sentences: ArrayLike<number>[]): Promise<Float32Array[]> {
+    const run = this.queue.then(() => this.embedNow(sentences));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async embedNow(sentences: ArrayLike<number>[]): Promise<Float32Array[]> {
     const ids = sentences.map((s) => Array.from(s).slice(0, MAX_LENGTH));
     for (const list of ids) for (const id of list) if (!(id >= 0 && id < VOCAB_ROWS && Number.isInteger(id))) throw new RangeError(`token id ${id} is outside the vocabulary (0–${VOCAB_ROWS - 1})`);
     const rows = ids.reduce((n, s) => n + s.length, 0);
