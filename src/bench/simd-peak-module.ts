@@ -1,7 +1,7 @@
 // The most arithmetic WebAssembly SIMD does on this machine: CHAINS independent f32x4 multiply-add chains kept in
 // registers, no memory traffic. Any wasm inference engine runs below this, so it bounds how close the browser's
 // embedding could ever get to native ONNX Runtime (which has AVX2 + FMA, twice the width).
-import { Code, F32, funcBody, I32, name, section, V128, vec } from '../adapters/index/wasm-emit';
+import { Code, F32, funcBody, I32, name, OP, section, V128, vec } from '../adapters/index/wasm-emit';
 
 /** Enough independent chains to cover FMA latency × issue width on current x86 and ARM cores. */
 export const CHAINS = 12;
@@ -10,11 +10,7 @@ export const FLOPS_PER_ITERATION = CHAINS * 4 * 2;
 export const MULTIPLIER = 0.999;
 export const ADDEND = 0.001;
 
-const F32X4_SPLAT = 0x13;
-const F32X4_EXTRACT_LANE = 0x1f;
-const F32X4_ADD = 0xe4;
-const F32X4_MUL = 0xe6;
-const F32X4_RELAXED_MADD = 0x105;
+const { F32X4_SPLAT, F32X4_EXTRACT_LANE, F32X4_ADD, F32X4_MUL, F32X4_RELAXED_MADD } = OP;
 
 function f32const(c: Code, x: number): void {
   c.op(0x43, ...new Uint8Array(new Float32Array([x]).buffer));

@@ -10,6 +10,7 @@ import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.was
 import { generateText, type TextGenerator } from './generate';
 import { pipelineRunner, type SentenceRunner, type TensorClass } from './sentence-vectors';
 import { useLiteRunner } from './use-lite/runner';
+import { concatBytes } from '../../core/pool-file/bytes';
 import type { GeneratorSpec, ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
 
 const HUB = env.remoteHost;
@@ -84,13 +85,7 @@ async function fetchWithProgress(url: string, progress: (done: number, total: nu
     done += value.length;
     progress(done, Math.max(total, done));
   }
-  const bytes = new Uint8Array(done);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  return bytes;
+  return concatBytes(parts);
 }
 
 function loadGenerator(spec: GeneratorSpec, requestId: number): Promise<TextGenerator> {

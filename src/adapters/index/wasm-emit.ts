@@ -6,6 +6,18 @@ export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
 
+/** SIMD opcodes (after the 0xfd prefix) the hand-emitted modules use. */
+export const OP = {
+  V128_LOAD: 0x00,
+  V128_LOAD32_SPLAT: 0x09,
+  V128_STORE: 0x0b,
+  F32X4_SPLAT: 0x13,
+  F32X4_EXTRACT_LANE: 0x1f,
+  F32X4_ADD: 0xe4,
+  F32X4_MUL: 0xe6,
+  F32X4_RELAXED_MADD: 0x105,
+} as const;
+
 export function uleb(n: number, out: number[]): void {
   do {
     let b = n & 0x7f;

@@ -1,19 +1,14 @@
 // Dense layers in wasm SIMD: a register-blocked f32 GEMM micro-kernel (6 rows × 8 columns of C held in 12 f32x4
 // accumulators) over weights packed once, at load, into 8-column panels. Measured at 86–88% of the wasm SIMD peak on
 // the embedded model's largest product (bench row simd.gemm), where ONNX Runtime's wasm build runs the model at ~40%.
-import { Code, funcBody, I32, name, section, uleb, V128, vec } from '../../index/wasm-emit';
+import { Code, funcBody, I32, name, OP, section, uleb, V128, vec } from '../../index/wasm-emit';
 
 export const MR = 6;
 export const NR = 8;
 /** Upper bound of a shared memory (threads): 512 MiB, far above weights (28 MB) and activations (~22 MB). */
 const SHARED_MAX_PAGES = 8192;
 
-const V128_LOAD = 0x00;
-const V128_LOAD32_SPLAT = 0x09;
-const V128_STORE = 0x0b;
-const F32X4_ADD = 0xe4;
-const F32X4_MUL = 0xe6;
-const F32X4_RELAXED_MADD = 0x105;
+const { V128_LOAD, V128_LOAD32_SPLAT, V128_STORE, F32X4_ADD, F32X4_MUL, F32X4_RELAXED_MADD } = OP;
 
 /**
  * `kernel(a, bp, c, K, lda4, ldc4)`: C[0..6)[0..8) += A[0..6)[0..K) · Bpanel[0..K)[0..8), byte addresses, row strides in
