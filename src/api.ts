@@ -13,8 +13,9 @@ export interface InsightPoolApi {
   /** Per input, the pool's memory for it: content already in the pool is not stored twice, you get that memory back. */
   add(memory: MemoryInput | MemoryInput[]): Promise<Memory[]>;
   /**
-   * Per input, the pool's memory within cosine 0.95 of it and that score, or null: a near-copy would take a second
-   * slot in the top-3 for one lesson, so an agent can update that memory instead. Stores nothing; an `add` of the same
+   * Per input, the pool's memory of the same level whose whole text (title, description, content) is within cosine
+   * 0.95 of its own, and that score, or null: a near-copy would take a second slot in the top-3 for one lesson, so an
+   * agent can update that memory instead. Stores nothing; an `add` of the same
    * input right after does not embed it again.
    */
   near(memory: MemoryInput | MemoryInput[]): Promise<({ memory: Memory; score: number } | null)[]>;

@@ -1,12 +1,13 @@
 // The pool: one object that ties the store (truth), the embedder and a derived vector index together.
 // Both the UI and `window.insightPool` call this, so they behave the same by construction.
-import { createMemory, contentHash, keyText, matchesFilter, MemoryValidationError, newestFirst } from '../core/memory';
-import type { KeyMode, Memory, MemoryFilter, MemoryInput } from '../core/memory';
+import { createMemory, contentHash, keyText, matchesFilter, MemoryValidationError, newestFirst, DEFAULT_KEY_MODE } from '../core/memory';
+import type { KeyMode, Level, Memory, MemoryFilter, MemoryInput } from '../core/memory';
 import type { Embedder, EmbedProgress } from '../core/embedder';
-import { rankExact, resolveRetrieval, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
+import { resolveRetrieval, retrieveFrom, type RetrievalSources, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
 import { formatPromptBlock } from '../core/prompt-block';
-import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file/merge';
+import { nearCopiesInPool, nearText, type NearPool, type NearText } from '../core/near-copy';
 import type { VectorIndex } from './index/types';
+import { LexicalIndex } from './index/lexical';
 import type { IndexKind } from './index/choose';
 import { MemoryStore, type StoredMemory } from './store';
 
@@ -35,13 +36,15 @@ export interface IndexStatus {
 export const MAX_BATCH = 10_000;
 /** Previewed vectors kept for the save that usually follows (see nearContent): 4096 × 512 floats = 8 MB at most. */
 const MAX_PREVIEW_VECTORS = 4096;
+/** Whole-text vectors kept for near-copy checks when the key is not the whole text (see wholeVectors): 8 MB at most. */
+const MAX_WHOLE_VECTORS = 4096;
 
 export interface AddOutcome {
   /** Per input, in order: the pool's memory for it (new, or the one that already held that content). */
   memories: Memory[];
   /** The memories this call stored. */
   added: Memory[];
-  /** With `near: true`: stored memories that come within DEFAULT_NEAR_THRESHOLD cosine of one already in the pool. */
+  /** With `near: true`: stored memories that are near-copies (core/near-copy.ts) of one already in the pool. */
   near: { memory: Memory; existing: Memory; score: number }[];
 }
 
@@ -68,7 +71,11 @@ export class InsightPool {
   /** See byHash(); undefined when stale. */
   private hashes?: Map<string, StoredMemory>;
   private previewVectors = new Map<string, Float32Array>();
+  /** Whole-text vectors by model and content hash (see wholeVectors). */
+  private wholeCache = new Map<string, Float32Array>();
   private index!: VectorIndex;
+  /** BM25 over the memories' text, the other half of hybrid retrieval; rebuilt with the vector index. */
+  private lexical = new LexicalIndex();
   private indexRevision = -1;
   private rebuilds = 0;
   private keyMode: KeyMode = 'title';
@@ -135,28 +142,36 @@ export class InsightPool {
   }
 
   /**
-   * For each input, its vector and, when one comes within DEFAULT_NEAR_THRESHOLD cosine, the closest memory already in
-   * the pool; nothing is stored. Validated as `add` validates (one bad input rejects the call). The ingest preview
-   * unticks such near-copies before the user saves; an agent can ask before it adds. The vectors are kept for a while,
-   * so adding these inputs next does not embed them again.
+   * For each input, its vector in the pool's key mode (`vector`, stored if it is added), its whole-text vector
+   * (`whole`, what near-copies are judged on: the same array when the key is the whole text) and, when it is a
+   * near-copy (core/near-copy.ts: same level, whole text within DEFAULT_NEAR_THRESHOLD cosine), the closest such memory
+   * already in the pool; nothing is stored. Validated as `add` validates (one bad input rejects the call). The ingest
+   * preview unticks such near-copies before the user saves; an agent can ask before it adds. The vectors are kept for
+   * a while, so adding these inputs next does not embed them again.
    */
   async nearContent(
     input: MemoryInput | MemoryInput[],
     onProgress?: (p: EmbedProgress) => void,
     signal?: AbortSignal,
-  ): Promise<{ vector: Float32Array; existing?: Memory; score?: number }[]> {
-    const keys = validated(input, new Date()).map((m) => keyText(m, this.keyMode));
+  ): Promise<{ vector: Float32Array; whole: Float32Array; existing?: Memory; score?: number }[]> {
+    const drafts = validated(input, new Date());
+    const keys = drafts.map((m) => keyText(m, this.keyMode));
     await this.ready();
     await this.syncIfStale();
     const unique = [...new Set(keys)];
     const vectors = await this.embedder.embed(unique, onProgress, signal);
     const byKey = new Map(unique.map((k, i) => [k, vectors[i]]));
     for (const [key, vector] of byKey) this.rememberVector(key, vector);
-    return keys.map((key) => {
-      const vector = byKey.get(key)!;
-      const hit = this.nearest(vector);
-      return hit && hit.score >= DEFAULT_NEAR_THRESHOLD ? { vector, existing: publicMemory(hit.memory), score: hit.score } : { vector };
-    });
+    // Every input's whole text, also when the pool has nothing of its level: the preview compares later candidates
+    // with it.
+    const whole = this.keyMode === 'full' ? undefined : await this.wholeVectors(drafts, onProgress, signal);
+    const subjects = drafts.map((m, i) => ({ memory: m, key: byKey.get(keys[i])!, whole: whole?.[i] }));
+    const verdicts = await nearCopiesInPool(subjects, this.nearPool(onProgress, signal));
+    return verdicts.map(({ hit, whole: w }, i) => ({
+      vector: subjects[i].key,
+      whole: w ?? subjects[i].key,
+      ...(hit ? { existing: publicMemory(hit.memory), score: hit.score } : {}),
+    }));
   }
 
   /**
@@ -171,8 +186,9 @@ export class InsightPool {
 
   /**
    * `add`, also telling which memories are new (the rest were in the pool already, or earlier in the batch), and with
-   * `near`, which new ones are close to a memory already there (one index search each: ~3.5 ms at 100k memories, so
-   * not for bulk loads).
+   * `near`, which new ones are near-copies of a memory already there (one index search each: ~3.5 ms at 100k memories;
+   * with a key shorter than the whole text, also whole texts to embed, usually cached by a nearContent preview; so not
+   * for bulk loads).
    */
   async addAll(input: MemoryInput | MemoryInput[], onProgress?: (p: EmbedProgress) => void, options: { near?: boolean } = {}): Promise<AddOutcome> {
     // Validate everything before embedding or writing anything: one bad item rejects the batch.
@@ -201,10 +217,8 @@ export class InsightPool {
       const added = unseen(known).map((d) => embedded.get(d.id)!);
       // Not copies, but close to a memory already there: stored, and said (the importer asks first; here the user has
       // already picked what to save).
-      const near = (options.near ? added : []).flatMap((m) => {
-        const hit = this.nearest(m.embedding!.vector);
-        return hit && hit.score >= DEFAULT_NEAR_THRESHOLD ? [{ memory: publicMemory(m), existing: publicMemory(hit.memory), score: hit.score }] : [];
-      });
+      const verdicts = options.near && added.length ? await nearCopiesInPool(added.map((m) => ({ memory: m, key: m.embedding!.vector })), this.nearPool(onProgress)) : [];
+      const near = verdicts.flatMap(({ hit }, i) => (hit ? [{ memory: publicMemory(added[i]), existing: publicMemory(hit.memory), score: hit.score }] : []));
       const answer = () => ({ memories: hashes.map((h) => publicMemory(known.get(h)!)), added: added.map(publicMemory), near });
       // Nothing new: no write, so other tabs have nothing to reload.
       if (added.length === 0) return answer();
@@ -214,6 +228,7 @@ export class InsightPool {
         known.set(m.hash, m);
       }
       this.index.add(added.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+      this.lexical.add(added);
       this.indexRevision = revision;
       this.emit();
       return answer();
@@ -252,6 +267,7 @@ export class InsightPool {
       this.hashes = undefined;
       this.index.remove([id]);
       this.index.add([{ id, vector: stored.embedding!.vector }]);
+      this.lexical.add([stored]);
       this.indexRevision = revision;
       this.emit();
       return publicMemory(stored);
@@ -268,6 +284,7 @@ export class InsightPool {
       for (const id of ids) this.memories.delete(id);
       this.hashes = undefined;
       this.index.remove(ids);
+      this.lexical.remove(ids);
       this.indexRevision = revision;
       this.emit();
       return ids.length;
@@ -318,23 +335,22 @@ export class InsightPool {
     const resolved = resolveRetrieval(query, options);
     await this.ready();
     await this.syncIfStale();
-    const [vector] = await this.embedder.embed([resolved.query]);
-    const filter = { levels: resolved.options.levels, domains: resolved.options.domains, excludeDomains: resolved.options.excludeDomains };
-    const accept = (id: string) => {
-      const m = this.memories.get(id);
-      return m !== undefined && matchesFilter(m, filter);
-    };
-    const candidates = this.index.search(vector, resolved.options.k, accept);
-    const results = rankExact(
-      vector,
-      candidates.map((c) => c.id),
-      (id) => {
+    const results = await retrieveFrom(this.sources(), resolved.query, resolved.options);
+    return results.map((r) => ({ ...r, memory: publicMemory(r.memory as StoredMemory) }));
+  }
+
+  /** The pool as retrieval sees it: the same ranking code runs over the CLI's pool files and the eval's sets. */
+  private sources(): RetrievalSources {
+    return {
+      embed: (texts) => this.embedder.embed(texts),
+      dense: (vector, n, accept) => this.index.search(vector, n, accept).map((c) => c.id),
+      lexical: (text, n, accept) => this.lexical.query(text, n, accept),
+      lookup: (id) => {
         const m = this.memories.get(id);
-        return m?.embedding ? { memory: publicMemory(m), vector: m.embedding.vector } : undefined;
+        // The stored record itself (no copy per candidate): retrieve() strips the hash from the few it returns.
+        return m?.embedding ? { memory: m, vector: m.embedding.vector } : undefined;
       },
-      resolved.options,
-    );
-    return results;
+    };
   }
 
   promptBlock(results: RetrievedMemory[]): string {
@@ -386,18 +402,62 @@ export class InsightPool {
   }
 
   /**
-   * The closest memory to a vector in the pool's space, exact cosine, found through the index (an import checks
-   * every incoming memory for near-duplicates this way instead of scanning the whole pool each time).
+   * Up to k memories of a level closest to a vector in the pool's space (its key vectors), best first, with exact
+   * cosine, found through the index (an import checks every incoming memory for near-duplicates this way instead of
+   * scanning the whole pool each time). Only that level: near-copies are never judged across levels.
    * Call after `entries()` or `ready()`; synchronous so a merge planner can call it in a loop.
    */
-  nearest(vector: Float32Array): { memory: StoredMemory; score: number } | undefined {
-    const [best] = this.index.search(vector, 1);
-    const m = best && this.memories.get(best.id);
-    if (!m?.embedding) return undefined;
-    let score = 0;
-    const v = m.embedding.vector;
-    for (let i = 0; i < v.length; i++) score += v[i] * vector[i];
-    return { memory: m, score };
+  nearest(vector: Float32Array, level: Level, k = 1): { memory: StoredMemory; score: number }[] {
+    return this.index
+      .search(vector, k, (id) => this.memories.get(id)?.level === level)
+      .flatMap(({ id }) => {
+        const m = this.memories.get(id);
+        if (!m?.embedding) return [];
+        let score = 0;
+        const v = m.embedding.vector;
+        for (let i = 0; i < v.length; i++) score += v[i] * vector[i];
+        return [{ memory: m, score }];
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * Whole-text vectors (the pool's model) of memories, for near-copy checks in a pool whose key is shorter. Kept by
+   * model and content hash, a bounded 4096 (8 MB): what one ingest preview and the save after it compare, or one
+   * import, without re-embedding; not a second vector for every memory of a 100k pool (see nearCopiesInPool).
+   */
+  async wholeVectors(memories: NearText[], onProgress?: (p: EmbedProgress) => void, signal?: AbortSignal): Promise<Float32Array[]> {
+    const ids = await Promise.all(memories.map(async (m) => `${this.model}\n${(m as Partial<StoredMemory>).hash ?? (await contentHash(m))}`));
+    // Hits taken before embedding: another check may evict them meanwhile.
+    const known = new Map<string, Float32Array>();
+    const missing = new Map<string, string>();
+    ids.forEach((id, i) => {
+      const hit = this.wholeCache.get(id);
+      if (hit) known.set(id, hit);
+      else missing.set(id, nearText(memories[i]));
+    });
+    const fresh = missing.size ? await this.embedder.embed([...missing.values()], onProgress, signal) : [];
+    [...missing.keys()].forEach((id, i) => known.set(id, fresh[i]));
+    const answer = ids.map((id) => known.get(id)!);
+    // Used last, dropped last.
+    ids.forEach((id, i) => {
+      this.wholeCache.delete(id);
+      this.wholeCache.set(id, answer[i]);
+    });
+    for (const oldest of this.wholeCache.keys()) {
+      if (this.wholeCache.size <= MAX_WHOLE_VECTORS) break;
+      this.wholeCache.delete(oldest);
+    }
+    return answer;
+  }
+
+  /** The pool as core/near-copy.ts sees it: its key mode, its index by level, its whole-text vectors. */
+  private nearPool(onProgress?: (p: EmbedProgress) => void, signal?: AbortSignal): NearPool<StoredMemory> {
+    return {
+      keyMode: this.keyMode,
+      search: (vector, level, k) => this.nearest(vector, level, k),
+      wholeVectors: (ms) => this.wholeVectors(ms, onProgress, signal),
+    };
   }
 
   /**
@@ -431,6 +491,8 @@ export class InsightPool {
       this.hashes = undefined;
       this.index.remove(replace);
       this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+      this.lexical.remove(replace);
+      this.lexical.add(stored);
       this.indexRevision = revision;
       this.emit();
       return stored.length;
@@ -445,7 +507,7 @@ export class InsightPool {
   private async init(): Promise<void> {
     const { store } = this.options;
     const saved = await store.settings();
-    this.keyMode = saved?.keyMode ?? this.options.keyMode ?? 'title';
+    this.keyMode = saved?.keyMode ?? this.options.keyMode ?? DEFAULT_KEY_MODE;
     await this.reload();
     // Opened with another model than the pool's (reload re-embedded what needed it): the pool now uses this one.
     if (!saved || saved.model !== this.model) await store.saveSettings({ model: this.model, keyMode: this.keyMode });
@@ -458,6 +520,7 @@ export class InsightPool {
       for (const m of stored) this.memories.set(m.id, m);
       this.hashes = undefined;
       this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
+      this.lexical.add(stored);
     }
   }
 
@@ -478,6 +541,7 @@ export class InsightPool {
     const index = await this.options.createIndex(this.options.index ?? 'auto', this.dims, all.length);
     index.build(all.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
     this.index = index;
+    this.lexical.build(all);
     this.indexRevision = foreign.length ? await store.revision() : revision;
     this.rebuilds++;
   }

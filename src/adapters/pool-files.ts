@@ -47,7 +47,9 @@ export async function planImport(
     idConflict: 'new-id',
     // Memories whose vectors came from another model are embedded now, so near-duplicates are found for them too.
     embed: (texts, onProgress, signal) => pool.embed(texts, onProgress, signal),
-    nearest: (vector) => pool.nearest(vector),
+    // Near-duplicates: same level, whole text (core/near-copy.ts), through the pool's index and its whole-text cache.
+    nearest: (vector, level, k) => pool.nearest(vector, level, k),
+    wholeVectors: (memories) => pool.wholeVectors(memories, options.onProgress && ((p) => options.onProgress!({ done: p.done, total: p.total })), options.signal),
     onProgress: (p: EmbedProgress) => options.onProgress?.({ done: p.done, total: p.total }),
     signal: options.signal,
   });

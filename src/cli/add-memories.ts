@@ -3,8 +3,8 @@
 // already there (as `import` does) or, for `ingest`, leave those out (as the app's ingest preview unticks them),
 // rewrite the file.
 import { contentHash, type Memory } from '../core/memory';
-import { closestAbove } from '../core/vectors';
-import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file';
+import type { Embedder, EmbedProgress } from '../core/embedder';
+import { earlierNearCopy, nearCopiesInPool, nearText, type NearText } from '../core/near-copy';
 import { alignVectors, modelRef, type CliContext } from './context';
 import { InputError } from './errors';
 import { nearestIn } from './nearest';
@@ -17,7 +17,7 @@ export interface Added {
   holders: Memory[];
   /** The whole pool afterwards. */
   all: Memory[];
-  /** With `skipNear`: new memories left out for coming within DEFAULT_NEAR_THRESHOLD of a pool memory or an earlier one. */
+  /** With `skipNear`: new memories left out as near-copies (core/near-copy.ts) of a pool memory or an earlier one. */
   leftOut: { memory: Memory; close: Memory; score: number; earlier: boolean }[];
 }
 
@@ -50,27 +50,44 @@ export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext,
     const realigned = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx, 'pool memories');
     if (realigned) ctx.note(`re-embedded ${realigned} pool memories with ${embedder.model}`);
     await alignVectors(fresh, embedder, pool.keyMode, undefined, ctx, 'new memories');
-    // Not a copy, but close: kept and said, so whoever adds it can decide (`remove` takes the id), or left out.
-    const nearest = fresh.length && pool.memories.length ? await nearestIn(pool.memories, modelRef(embedder)) : undefined;
-    const kept: Memory[] = [];
+    // Not a copy, but close (same level, whole text: core/near-copy.ts): kept and said, so whoever adds it can decide
+    // (`remove` takes the id), or left out.
+    const search = fresh.length && pool.memories.length ? await nearestIn(pool.memories, modelRef(embedder)) : () => [];
+    // Whole texts of the new memories, when the key is not the whole text: for the check against earlier ones in this
+    // batch (ingest); pool candidates' are embedded by nearCopiesInPool in the same way.
+    const wholeVectors = (ms: NearText[]) => embedWhole(embedder, ms, ctx.progress(`embedding whole texts for the near-copy check with ${embedder.model}`));
+    const whole = pool.keyMode === 'full' || !skipNear ? undefined : await wholeVectors(fresh);
+    const verdicts = await nearCopiesInPool(
+      fresh.map((m, i) => ({ memory: m, key: m.embedding!.vector, whole: whole?.[i] })),
+      { keyMode: pool.keyMode, search, wholeVectors },
+    );
+    const kept: { memory: Memory; whole?: Float32Array }[] = [];
     const leftOut: Added['leftOut'] = [];
-    for (const m of fresh) {
-      const v = m.embedding!.vector;
-      const inPool = nearest?.(v);
-      let close = inPool && inPool.score >= DEFAULT_NEAR_THRESHOLD ? { close: inPool.memory, score: inPool.score, earlier: false } : undefined;
-      if (skipNear && !close) {
-        const earlier = closestAbove(kept, (k) => k.embedding!.vector, v, DEFAULT_NEAR_THRESHOLD);
-        if (earlier) close = { close: earlier.entry, score: earlier.score, earlier: true };
+    fresh.forEach((m, i) => {
+      const { hit, whole: v } = verdicts[i];
+      let close = hit ? { close: hit.memory, score: hit.score, earlier: false } : undefined;
+      if (skipNear && !close && v) {
+        const earlier = earlierNearCopy(kept, (k) => ({ level: k.memory.level, whole: k.whole! }), { level: m.level, whole: v });
+        if (earlier) close = { close: earlier.entry.memory, score: earlier.score, earlier: true };
       }
       if (close && skipNear) {
         leftOut.push({ memory: m, ...close });
-        continue;
+        return;
       }
       if (close) ctx.note(`near-duplicate (cosine ${close.score.toFixed(3)}): "${m.title}" ≈ existing "${close.close.title}" (${close.close.id})`);
-      kept.push(m);
-    }
-    const all = [...pool.memories, ...kept];
+      kept.push({ memory: m, whole: v });
+    });
+    const all = [...pool.memories, ...kept.map((k) => k.memory)];
     await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
-    return { fresh: kept, holders, all, leftOut };
+    return { fresh: kept.map((k) => k.memory), holders, all, leftOut };
   });
+}
+
+/** Whole-text vectors, each distinct text embedded once (the CLI keeps no cache between runs). */
+async function embedWhole(embedder: Pick<Embedder, 'embed'>, memories: NearText[], onProgress: (p: EmbedProgress) => void): Promise<Float32Array[]> {
+  const texts = memories.map(nearText);
+  const unique = [...new Set(texts)];
+  const vectors = unique.length ? await embedder.embed(unique, onProgress) : [];
+  const byText = new Map(unique.map((t, i) => [t, vectors[i]]));
+  return texts.map((t) => byText.get(t)!);
 }

@@ -5,7 +5,7 @@ import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { KeyMode, Memory } from '../core/memory';
+import { DEFAULT_KEY_MODE, type KeyMode, type Memory } from '../core/memory';
 import { encodePoolFile, gzipBytes, readMemoryFile, readPoolFile, type IncomingBatch, type ModelRef, type PoolFileHeader } from '../core/pool-file';
 import type { ReadMemoryFileOptions } from '../core/pool-file';
 import { InputError } from './errors';
@@ -46,7 +46,7 @@ export async function requireFile(path: string): Promise<void> {
 export async function loadPool(path: string, create: boolean): Promise<CliPool> {
   if (!(await exists(path))) {
     if (!create) throw new InputError(`${path}: no such pool file`);
-    return { path, exists: false, keyMode: 'title', memories: [] };
+    return { path, exists: false, keyMode: DEFAULT_KEY_MODE, memories: [] };
   }
   const contents = await readPoolFile(fileStream(path), { fileName: basename(path) }).catch(prefix(path));
   return {

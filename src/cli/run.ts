@@ -8,6 +8,7 @@ import { CliContext, type CliIo } from './context';
 import { EXIT, InputError, UsageError } from './errors';
 import { ADD_USAGE, addCommand } from './commands/add';
 import { EMBED_USAGE, embed } from './commands/embed';
+import { EVAL_USAGE, evalCommand } from './commands/eval';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { IMPORT_USAGE, MERGE_USAGE, importCommand, mergeCommand } from './commands/import';
 import { INGEST_USAGE, ingest } from './commands/ingest';
@@ -21,7 +22,7 @@ export type { CliIo, CliEmbedder } from './context';
 const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promise<number>; usage: string; summary: string }> = {
   ingest: { run: ingest, usage: INGEST_USAGE, summary: 'distill trajectory files into memories and add them to a pool' },
   add: { run: addCommand, usage: ADD_USAGE, summary: 'add memories written by hand or by an agent (flags or JSON on stdin)' },
-  query: { run: query, usage: QUERY_USAGE, summary: 'top-k memories for a task (exact cosine) and the prompt block' },
+  query: { run: query, usage: QUERY_USAGE, summary: 'top-k memories for a task (cosine + BM25, fused) and the prompt block' },
   import: { run: importCommand, usage: IMPORT_USAGE, summary: 'import a pool file or a foreign memory file into a pool' },
   merge: { run: mergeCommand, usage: MERGE_USAGE, summary: 'merge memory file b into pool file a, writing c' },
   export: { run: exportCommand, usage: EXPORT_USAGE, summary: 'write a shareable pool file (insights only by default)' },
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promi
   remove: { run: removeCommand, usage: REMOVE_USAGE, summary: 'delete memories from a pool by id' },
   stats: { run: stats, usage: STATS_USAGE, summary: 'counts by level, domain, model; specificity distribution' },
   embed: { run: embed, usage: EMBED_USAGE, summary: 'embed stdin lines with the pool model, print JSON vectors' },
+  eval: { run: evalCommand, usage: EVAL_USAGE, summary: 'retrieval quality on a labelled set, one row per configuration' },
 };
 
 export function usage(): string {

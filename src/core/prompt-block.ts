@@ -12,9 +12,9 @@ const LEVEL_LABEL = {
 
 export function formatPromptBlock(results: RetrievedMemory[]): string {
   if (results.length === 0) return '';
-  const items = results.map(({ memory, score }, i) => {
+  const items = results.map(({ memory, score, cosine }, i) => {
     const head = `${i + 1}. ${LEVEL_LABEL[memory.level]}: ${memory.title}`;
-    const meta = `   (from a ${memory.domain} task, outcome ${memory.outcome}, similarity ${score.toFixed(3)})`;
+    const meta = `   (from a ${memory.domain} task, outcome ${memory.outcome}, similarity ${(cosine ?? score).toFixed(3)})`;
     const lines = [head, meta];
     if (memory.description) lines.push(indent(memory.description));
     if (memory.content && memory.content !== memory.description) lines.push(indent(memory.content));

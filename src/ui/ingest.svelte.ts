@@ -4,8 +4,7 @@ import { parseTrajectories, type Trajectory, type OutcomeLabel } from '../core/t
 import { distillRules, distillWithEngine, memoriesFromAnswer, PROMPT_VERSIONS, buildPrompt, type DistillEngine, type LlmLevel } from '../core/distill';
 import { memoryText, scrubFields, shouldWarn, specificity } from '../core/guard';
 import type { MemoryInput, Scope } from '../core/memory';
-import { DEFAULT_NEAR_THRESHOLD } from '../core/pool-file/merge';
-import { closestAbove } from '../core/vectors';
+import { earlierNearCopy } from '../core/near-copy';
 import { readTextFiles, type PickedFile } from '../adapters/files';
 import { loadBrowserEngine } from '../adapters/llm-engine';
 import { downloadGenerator, generatorSpec, importGeneratorFolder, installedGenerators, type InstalledGenerator } from '../adapters/llm-library';
@@ -22,22 +21,22 @@ export interface Candidate {
   /** Checked for repeats once (its content hash kept); after that the user's tick is left alone. */
   looked: boolean;
   hash?: string;
-  /** Not a copy, but within DEFAULT_NEAR_THRESHOLD cosine of a memory in the pool or of an earlier candidate. */
+  /** Not a copy, but a near-copy (core/near-copy.ts: same level, whole text) of a memory in the pool or of an earlier candidate. */
   near: string | null;
   /** Checked for near-copies once. */
   nearLooked: boolean;
-  /** Its vector, once checked: later candidates are compared with it. */
-  vector?: Float32Array;
+  /** Its whole-text vector, once checked: later candidates of its level are compared with it. */
+  whole?: Float32Array;
 }
 
 /** InsightPool.sameContent: per memory, its content hash and the pool's memory with that content. */
 export type SameContent = (inputs: MemoryInput[]) => Promise<{ hash?: string; existing?: { title: string } }[]>;
-/** InsightPool.nearContent: per memory, its vector and the closest pool memory when it is a near-copy. */
+/** InsightPool.nearContent: per memory, its whole-text vector and the closest pool memory when it is a near-copy. */
 export type NearContent = (
   inputs: MemoryInput[],
   onProgress: (p: { done: number; total: number }) => void,
   signal: AbortSignal,
-) => Promise<{ vector?: Float32Array; existing?: { title: string }; score?: number }[]>;
+) => Promise<{ whole?: Float32Array; existing?: { title: string }; score?: number }[]>;
 
 export interface Item {
   trajectory: Trajectory;
@@ -107,9 +106,11 @@ export class IngestBatch {
   }
 
   /**
-   * Embeds the ticked candidates not checked yet and unticks the near-copies: within cosine DEFAULT_NEAR_THRESHOLD of
-   * a memory in the pool, or of a candidate before them (an LLM words the same lesson a little differently for every
-   * run). They would take a second slot in an agent's top-3 for one lesson. The user can tick them back.
+   * Embeds the ticked candidates not checked yet and unticks the near-copies (core/near-copy.ts: same level, whole text
+   * within DEFAULT_NEAR_THRESHOLD cosine) of a memory in the pool, or of a candidate before them (an LLM words the same
+   * lesson a little differently for every run). They would take a second slot in an agent's top-3 for one lesson. A
+   * run's trajectory, workflow and summary share its title but are never copies of each other. The user can tick them
+   * back.
    */
   async markNear(signal: AbortSignal, progress: (p: { done: number; total: number }) => void): Promise<void> {
     const todo = this.candidates().filter(({ c }) => c.selected && !c.repeat && !c.nearLooked);
@@ -117,19 +118,20 @@ export class IngestBatch {
     const answers = await this.pool.nearContent(todo.map(({ c }) => $state.snapshot(c.memory) as MemoryInput), progress, signal);
     // Candidates checked before (another pasted answer, another distill run) count as earlier ones.
     const kept = this.candidates()
-      .filter(({ c }) => c.vector && c.selected && !c.near && !c.repeat)
-      .map(({ item, c }) => ({ vector: c.vector!, title: c.memory.title, from: item.trajectory.id }));
+      .filter(({ c }) => c.whole && c.selected && !c.near && !c.repeat)
+      .map(({ item, c }) => ({ level: c.memory.level ?? 'insight', whole: c.whole!, title: c.memory.title, from: item.trajectory.id }));
     todo.forEach(({ item, c }, i) => {
-      const { vector, existing, score } = answers[i] ?? {};
+      const { whole, existing, score } = answers[i] ?? {};
       c.nearLooked = true;
-      if (!vector) return;
-      c.vector = vector;
+      if (!whole) return;
+      c.whole = whole;
+      const level = c.memory.level ?? 'insight';
       if (existing) {
         c.near = `close to "${existing.title}" in the pool (cosine ${(score ?? 1).toFixed(2)})`;
       } else {
-        const earlier = closestAbove(kept, (k) => k.vector, vector, DEFAULT_NEAR_THRESHOLD);
+        const earlier = earlierNearCopy(kept, (k) => k, { level, whole });
         if (earlier) c.near = `close to "${earlier.entry.title}" from ${earlier.entry.from} (cosine ${earlier.score.toFixed(2)})`;
-        else kept.push({ vector, title: c.memory.title, from: item.trajectory.id });
+        else kept.push({ level, whole, title: c.memory.title, from: item.trajectory.id });
       }
       if (c.near) c.selected = false;
     });

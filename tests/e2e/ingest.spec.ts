@@ -95,7 +95,7 @@ test('a broken file is reported by name and the rest of the batch goes on', asyn
   await expect(failed).toContainText('truncated.traj');
 });
 
-test('before saving, insights close to a pool memory or to an earlier run\'s are unticked and say so', async ({ page }) => {
+test('before saving, near-copies of a pool memory or of an earlier run\'s insight are unticked and say so; a shared title alone is not one', async ({ page }) => {
   await openApp(page);
   await page.getByRole('tab', { name: 'Ingest' }).click();
   const runs = ['pallets__flask-5063.traj', 'pytest-dev__pytest-7432.traj'];
@@ -109,29 +109,39 @@ test('before saving, insights close to a pool memory or to an earlier run\'s are
     await item.getByRole('button', { name: 'Use answer' }).click();
     await expect(page.getByTestId('ingest-save')).toBeEnabled();
   };
-  // The demo pool's own title with other words under it: the pool's key is the title, so it would sit beside the
-  // demo memory at the same score in every top-3.
+  const log = 'Keep a log of the commands that changed the environment';
   await paste(0, [
+    // A demo memory reworded a little: its whole text is within cosine 0.95, it would take a second top-3 slot.
+    {
+      title: 'Reproduce the bug before changing code',
+      description: 'Write a minimal script or test that shows the failure before you edit anything.',
+      content: 'A reproduction turns a vague report into a check you can re-run. Fix only once it fails for the reported reason; then keep it as the regression test.',
+    },
+    // The demo's title over another lesson: kept (the pool's key is the title, but the texts differ).
     insight('Reproduce the bug before changing code', 'A failing check first tells you when the fix is done.'),
-    insight('Keep a log of the commands that changed the environment', 'Installing or upgrading is easy to forget and hard to undo.'),
+    insight(log, 'Installing or upgrading is easy to forget and hard to undo.'),
   ]);
-  // The next run's answer words the second lesson the same way, with other content.
-  await paste(1, [insight('Keep a log of the commands that changed the environment', 'So a teammate can rebuild the setup.')]);
+  // The next run's answer words the last lesson the same way (a near-copy of it), and gives another under its title.
+  await paste(1, [insight(log, 'Installing or upgrading is easy to forget, and hard to undo!'), insight(log, 'So a teammate can rebuild the setup.')]);
 
   const first = page.getByTestId('ingest-item').nth(0).locator('[data-level="insight"] label');
-  await expect(first.nth(0).getByTestId('candidate-near')).toContainText('close to "Reproduce the bug before changing code" in the pool (cosine 1.00)');
+  await expect(first.nth(0).getByTestId('candidate-near')).toContainText(/close to "Reproduce the bug before changing code" in the pool \(cosine (0\.9[5-9]|1\.00)\)/);
   await expect(first.nth(0).getByTestId('candidate-insight')).not.toBeChecked();
-  await expect(first.nth(1).getByTestId('candidate-near')).toHaveCount(0);
-  await expect(first.nth(1).getByTestId('candidate-insight')).toBeChecked();
-  const second = page.getByTestId('ingest-item').nth(1).locator('[data-level="insight"] label').first();
-  await expect(second.getByTestId('candidate-near')).toContainText('close to "Keep a log of the commands that changed the environment" from');
-  await expect(second.getByTestId('candidate-insight')).not.toBeChecked();
+  for (const i of [1, 2]) {
+    await expect(first.nth(i).getByTestId('candidate-near')).toHaveCount(0);
+    await expect(first.nth(i).getByTestId('candidate-insight')).toBeChecked();
+  }
+  const second = page.getByTestId('ingest-item').nth(1).locator('[data-level="insight"] label');
+  await expect(second.nth(0).getByTestId('candidate-near')).toContainText(`close to "${log}" from`);
+  await expect(second.nth(0).getByTestId('candidate-insight')).not.toBeChecked();
+  await expect(second.nth(1).getByTestId('candidate-near')).toHaveCount(0);
+  await expect(second.nth(1).getByTestId('candidate-insight')).toBeChecked();
 
   // Only what is left ticked is saved; the user may tick a near-copy back.
-  await expect(page.getByTestId('ingest-save')).toHaveText('Save 1 selected');
+  await expect(page.getByTestId('ingest-save')).toHaveText('Save 3 selected');
   await page.getByTestId('ingest-save').click();
-  await expect(page.getByTestId('ingest-saved')).toHaveText('Saved 1 new memories.');
+  await expect(page.getByTestId('ingest-saved')).toHaveText('Saved 3 new memories.');
   const stored = await page.evaluate(() => window.insightPool.list({ levels: ['insight'] }));
-  expect(stored.filter((m) => m.title === 'Keep a log of the commands that changed the environment').map((m) => m.content)).toEqual(['Installing or upgrading is easy to forget and hard to undo.']);
-  expect(stored.filter((m) => m.title === 'Reproduce the bug before changing code')).toHaveLength(1);
+  expect(stored.filter((m) => m.title === log).map((m) => m.content).sort()).toEqual(['Installing or upgrading is easy to forget and hard to undo.', 'So a teammate can rebuild the setup.']);
+  expect(stored.filter((m) => m.title === 'Reproduce the bug before changing code')).toHaveLength(2);
 });

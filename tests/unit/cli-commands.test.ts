@@ -71,7 +71,7 @@ describe('exit codes', () => {
 });
 
 describe('query', () => {
-  it('prints top-k with exact cosine scores and the prompt block', async () => {
+  it('prints top-k in the order of the fused score, with its parts (exact cosine, BM25) and the prompt block', async () => {
     const dir = tempDir();
     const { path, memories } = await seededPool(dir);
     const task = 'the bug report: reproduce it before you change code';
@@ -81,13 +81,41 @@ describe('query', () => {
     const rows = table.split('\n');
     expect(rows).toHaveLength(2);
     const [q] = await defaultModel.embed([task]);
-    const expected = memories
-      .map((m) => ({ m, s: cosine(q, m.embedding!.vector) }))
-      .sort((a, b) => b.s - a.s)
-      .slice(0, 2);
-    expected.forEach(({ m, s }, i) => expect(rows[i]).toBe(`${i + 1}. ${s.toFixed(4)}  ${m.level}  ${m.title}  [${m.domain}, ${m.outcome}]  ${m.id}`));
-    expect(block).toContain(`1. Insight: ${expected[0].m.title}`);
-    expect(block).toContain(`similarity ${expected[0].s.toFixed(3)}`);
+    const title = (row: string) => memories.find((m) => row.includes(`  ${m.title}  `))!;
+    const parsed = rows.map((row) => {
+      const m = /^(\d)\. (\d\.\d{4}) \(cosine (-?\d\.\d{3}), lexical (\d+\.\d{2})\)  [a-z]+  /.exec(row)!;
+      expect(m, row).not.toBeNull();
+      return { fused: Number(m[2]), cosine: Number(m[3]), lexical: Number(m[4]), memory: title(row) };
+    });
+    // The reproduce-first memory shares the task's words and meaning: first in both lists, so a fused score of 1.
+    expect(parsed[0].memory.title).toBe('Reproduce the bug before changing code');
+    expect(parsed[0].fused).toBe(1);
+    expect(parsed[0].lexical).toBeGreaterThan(0);
+    expect(parsed[0].fused).toBeGreaterThanOrEqual(parsed[1].fused);
+    for (const p of parsed) expect(p.cosine).toBeCloseTo(cosine(q, p.memory.embedding!.vector), 3);
+    expect(block).toContain(`1. Insight: ${parsed[0].memory.title}`);
+    expect(block).toContain(`similarity ${parsed[0].cosine.toFixed(3)}`);
+  });
+
+  it('--mode dense ranks by exact cosine alone (the paper), --mode lexical by BM25; a bad mode is a usage error', async () => {
+    const dir = tempDir();
+    const { path, memories } = await seededPool(dir);
+    const task = 'the bug report: reproduce it before you change code';
+    const [q] = await defaultModel.embed([task]);
+    const dense = JSON.parse((await cli(['query', '--pool', path, task, '--json', '--mode', 'dense', '-k', '3'])).stdout);
+    const expected = memories.map((m) => ({ id: m.id, s: cosine(q, m.embedding!.vector) })).sort((a, b) => b.s - a.s).slice(0, 3);
+    expect(dense.results.map((r: { id: string }) => r.id)).toEqual(expected.map((e) => e.id));
+    dense.results.forEach((r: { score: number; cosine: number }, i: number) => {
+      expect(r.score).toBeCloseTo(expected[i].s, 5);
+      expect(r.cosine).toBeCloseTo(expected[i].s, 5);
+    });
+    const lexical = JSON.parse((await cli(['query', '--pool', path, task, '--json', '--mode', 'lexical'])).stdout);
+    expect(lexical.mode).toBe('lexical');
+    for (const r of lexical.results) expect(r.score).toBe(r.lexical);
+    expect(lexical.results.map((r: { score: number }) => r.score)).toEqual([...lexical.results.map((r: { score: number }) => r.score)].sort((a: number, b: number) => b - a));
+    const bad = await cli(['query', '--pool', path, task, '--mode', 'bm25']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--mode must be among hybrid, dense, lexical');
   });
 
   it('--json and --exclude-domain', async () => {
@@ -238,18 +266,34 @@ describe('export → import round trip', () => {
     expect(r.stderr.trim().split('\n')).toEqual([50, 100, 150, 200, 250].map((n) => `embedding imported memories with insight-pool/use-lite: ${n}/250`));
   });
 
-  it('merge a b --out c keeps a, adds b, reports near-duplicates', async () => {
+  it('merge a b --out c keeps a, adds b, reports near-duplicates (same level, whole text)', async () => {
     const dir = tempDir();
     const { path: a } = await seededPool(dir, 'a.jsonl');
-    const bMem = await embedded([{ title: 'Reproduce the bug before changing code!', content: 'Other words here.' }, { title: 'Cache downloads', content: 'Saves time.' }], defaultModel);
+    // The test embedder reads only the words: SAMPLE[0] reworded by punctuation is cosine 1 on the whole text. The same
+    // title over other content, or the same text at another level, is not a near-duplicate.
+    const bMem = await embedded(
+      [
+        { ...SAMPLE[0], title: 'Reproduce the bug before changing code!', content: 'A reproduction turns a vague report into a check you can re-run!' },
+        { title: 'Cache downloads', content: 'Saves time.' },
+        { title: 'Reproduce the bug before changing code', content: 'Bisect the history to find the commit that broke it.' },
+        { ...SAMPLE[0], title: 'Reproduce the bug before changing code.', level: 'summary' },
+      ],
+      defaultModel,
+    );
     const b = join(dir, 'b.jsonl');
     writeFileSync(b, (await encodePoolFile(bMem, exportOptions(defaultModel))).lines.join('\n') + '\n');
     const c = join(dir, 'c.jsonl.gz');
     const r = await cli(['merge', a, b, '--out', c, '--near', 'keep-existing']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/near-duplicate \(cosine 1\.000\): line 2 "Reproduce the bug before changing code!"/);
+    expect(r.stderr.match(/near-duplicate/g)).toHaveLength(1);
     const read = await readPoolFile(readFileSync(c));
-    expect(read.entries.map((e) => e.memory.title)).toEqual([...SAMPLE.map((s) => s.title), 'Cache downloads']);
+    expect(read.entries.map((e) => e.memory.title)).toEqual([
+      ...SAMPLE.map((s) => s.title),
+      'Cache downloads',
+      'Reproduce the bug before changing code',
+      'Reproduce the bug before changing code.',
+    ]);
     expect((await cli(['merge', a, '--out', c])).code).toBe(1);
   });
 });
@@ -302,12 +346,19 @@ describe('ingest and stats', () => {
     expect(concrete.code).toBe(0);
     expect(concrete.stderr).toMatch(/^warning: "Fix django\/forms\/models\.py": Specificity [\d.]+ is above 6 \(.*file paths.*\)/m);
     await cli(['remove', concrete.stdout.split(' ')[1], '--pool', pool]);
-    // Close to one already there (the test embedder reads only the words): added, and said.
-    const close = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact, while fixing!', '--content', 'Other words.']);
+    // A near-copy of one already there (same level; the test embedder reads only the words, so the whole text
+    // reworded by punctuation is cosine 1): added, and said.
+    const close = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact, while fixing!', '--content', 'Callers depend on them: change the inside!']);
     expect(close.code).toBe(0);
     expect(close.stderr).toMatch(new RegExp(`^near-duplicate \\(cosine 1\\.000\\): "Keep interfaces intact, while fixing!" ≈ existing "Keep interfaces intact while fixing" \\(${id}\\)$`, 'm'));
     expect(one.stderr).not.toMatch(/near-duplicate/);
     await cli(['remove', close.stdout.split(' ')[1], '--pool', pool]);
+    // The same title over other content, or the same text at another level, is not a near-copy.
+    const sameTitle = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact, while fixing!', '--content', 'Other words entirely.']);
+    const otherLevel = await cli(['add', '--pool', pool, '--level', 'summary', '--title', 'Keep interfaces intact, while fixing!', '--content', 'Callers depend on them: change the inside!']);
+    expect([sameTitle.code, otherLevel.code]).toEqual([0, 0]);
+    expect(sameTitle.stderr + otherLevel.stderr).not.toMatch(/near-duplicate/);
+    for (const r of [sameTitle, otherLevel]) await cli(['remove', r.stdout.split(' ')[1], '--pool', pool]);
     const again = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--content', 'Callers depend on them; change the inside.']);
     expect(again.stdout.trim()).toBe(`already in the pool: ${id}  Keep interfaces intact while fixing`);
 
@@ -376,6 +427,20 @@ describe('ingest and stats', () => {
     expect(read.entries.map((e) => e.memory.level).sort()).toEqual(['summary', 'workflow']);
     expect(read.entries.every((e) => e.memory.outcome === 'failure' && e.memory.sourceModel === 'gpt-x')).toBe(true);
     expect((await cli(['ingest', traj, '--pool', pool, '--levels', 'poem'])).code).toBe(1);
+  });
+
+  it("ingest --levels all keeps a run's trajectory, workflow and summary: the same title at other levels is no near-copy", async () => {
+    const dir = tempDir();
+    // A long task line: the levels' titles ("Trajectory: …", "Summary: …") differ by one word of many, cosine ≥ 0.95
+    // for the test embedder, which left the summary and workflow out as near-copies of the run's own trajectory.
+    const task = 'Fix the crash when the configuration file is missing and the service starts without any settings from the environment, the command line or the defaults shipped with the package.';
+    const run = join(dir, 'run-1.md');
+    writeFileSync(run, TRAJECTORY.replace('Fix the crash when the config file is missing.', task));
+    const pool = join(dir, 'pool.jsonl');
+    const r = await cli(['ingest', run, '--pool', pool, '--levels', 'all']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\(1 trajectory, 1 workflow, 1 summary, \d+ insight; 0 duplicates skipped\)/);
+    expect(r.stderr).not.toMatch(/near-copy/);
   });
 
   it('ingest rejects a bad trajectory or outcomes file and writes nothing', async () => {

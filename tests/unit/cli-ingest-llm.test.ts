@@ -19,11 +19,17 @@ const requests: { url: string; auth?: string; body: { model: string; messages: {
 let server: Server;
 let base: string;
 
+/** Each run's own lessons: titles alike, contents that say different things (so no near-copies of each other). */
+const LESSONS: Record<string, [string, string]> = {
+  django: ['Run the smallest reproduction and keep it as the check for the fix.', 'Short edit-test loops catch a wrong change while it is still small.'],
+  flask: ['Turn the issue text into a failing test before touching any code.', 'Verify each small step on its own; a big rewrite hides which part broke.'],
+};
+
 function insightAnswer(id: string): string {
   return JSON.stringify({
     insights: [
-      { title: `Reproduce the reported failure first (${id})`, description: 'Use before any fix.', content: 'Run the smallest reproduction and keep it as the check for the fix.' },
-      { title: `Re-run the check after every edit (${id})`, description: 'Use while fixing.', content: 'Short edit-test loops catch a wrong change while it is still small.' },
+      { title: `Reproduce the reported failure first (${id})`, description: 'Use before any fix.', content: LESSONS[id][0] },
+      { title: `Re-run the check after every edit (${id})`, description: 'Use while fixing.', content: LESSONS[id][1] },
     ],
   });
 }
@@ -110,14 +116,15 @@ describe('ingest --distiller llm', () => {
   });
 
   it('leaves out near-copies (of a pool memory, or of an earlier run\'s answer) and lists them; --keep-near stores them', async () => {
-    // The test embedder reads only the words: the same words with other punctuation are cosine 1, yet other content.
+    // The test embedder reads only the words: the same words with other punctuation are cosine 1 on the whole text
+    // (title, description, content), yet other content.
     const lesson = (title: string, content: string) => JSON.stringify({ insights: [{ title, description: 'Use while fixing.', content }] });
     answers = {
       'django__django-16139': lesson('Re-run the check after every edit', 'Short loops catch a wrong change early.'),
-      'pallets__flask-5063': lesson('Re-run the check after every edit!', 'A fix is done only when the check passes on it.'),
+      'pallets__flask-5063': lesson('Re-run the check after every edit!', 'Short loops catch a wrong change, early!'),
     };
     const pool = join(tempDir(), 'pool.jsonl');
-    const seeded = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--content', 'Callers depend on them.']);
+    const seeded = await cli(['add', '--pool', pool, '--title', 'Keep interfaces intact while fixing', '--description', 'Use while fixing.', '--content', 'Callers depend on them.']);
     const seededId = seeded.stdout.split(' ')[1];
     const r = await cli(['ingest', ...runs, '--pool', pool, ...llmArgs()]);
     expect(r.code, r.stderr).toBe(0);
@@ -127,7 +134,7 @@ describe('ingest --distiller llm', () => {
     expect(read.entries.map((e) => e.memory.content).sort()).toEqual(['Callers depend on them.', 'Short loops catch a wrong change early.']);
 
     // Against the pool: the first wording is stored now, so the second is close to it.
-    answers = { 'django__django-16139': lesson('Keep interfaces intact, while fixing!', 'Other words.'), 'pallets__flask-5063': lesson('Re-run the check after every edit!', 'A fix is done only when the check passes on it.') };
+    answers = { 'django__django-16139': lesson('Keep interfaces intact, while fixing!', 'Callers depend on them!'), 'pallets__flask-5063': lesson('Re-run the check after every edit!', 'Short loops catch a wrong change, early!') };
     const again = await cli(['ingest', ...runs, '--pool', pool, ...llmArgs()]);
     expect(again.stderr).toMatch(new RegExp(`^left out near-copy \\(cosine 1\\.000\\): "Keep interfaces intact, while fixing!" ≈ existing "Keep interfaces intact while fixing" \\(${seededId}\\)$`, 'm'));
     expect(again.stdout).toMatch(/→ 0 new memories .*2 near-copies left out/);

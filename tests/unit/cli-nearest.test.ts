@@ -1,5 +1,5 @@
 // The CLI's near-duplicate lookup (an index over the pool) must find what planMerge's full scan finds: the same
-// closest memory with the same exact cosine, only among memories of the pool's model.
+// closest memory with the same exact cosine, only among memories of the pool's model and of the level asked for.
 import { describe, expect, it } from 'vitest';
 import type { ExistingMemory } from '../../src/core/pool-file';
 import { createMemory } from '../../src/core/memory';
@@ -12,15 +12,16 @@ const MODEL = { id: 'insight-pool/use-lite', dims: DIMS };
 
 function pool(vectors: Float32Array[], model = MODEL.id): ExistingMemory[] {
   return vectors.map((vector, i) => ({
-    ...createMemory({ title: `memory ${model} ${i}`, content: 'how and why' }, new Date('2026-01-01T00:00:00Z')),
+    // Every third one a summary: the lookup must never answer one of those for an insight.
+    ...createMemory({ title: `memory ${model} ${i}`, content: 'how and why', level: i % 3 === 2 ? 'summary' : 'insight' }, new Date('2026-01-01T00:00:00Z')),
     embedding: { model, dims: vector.length, key: `memory ${i}`, vector },
   }));
 }
 
-function fullScan(existing: ExistingMemory[], v: Float32Array) {
+function fullScan(existing: ExistingMemory[], v: Float32Array, level: string) {
   let best: { memory: ExistingMemory; score: number } | undefined;
   for (const m of existing) {
-    if (m.embedding?.model !== MODEL.id) continue;
+    if (m.embedding?.model !== MODEL.id || m.level !== level) continue;
     const score = cosine(v, m.embedding.vector);
     if (!best || score > best.score) best = { memory: m, score };
   }
@@ -37,16 +38,24 @@ describe('nearestIn', () => {
     const nearest = await nearestIn(existing, MODEL);
     const near = Array.from({ length: 30 }, (_, i) => atCosine(vectors[(i * 97) % 3000], 0.96 + 0.03 * rand(), rand));
     for (const q of [...queries, ...near]) {
-      const got = nearest(q)!;
-      const want = fullScan(existing, q)!;
-      expect(got.memory.id).toBe(want.memory.id);
-      expect(got.score).toBeCloseTo(want.score, 6);
-      expect(got.memory.embedding!.model).toBe(MODEL.id);
+      for (const level of ['insight', 'summary'] as const) {
+        const [got] = nearest(q, level, 1);
+        const want = fullScan(existing, q, level)!;
+        expect(got.memory.id).toBe(want.memory.id);
+        expect(got.score).toBeCloseTo(want.score, 6);
+        expect(got.memory.embedding!.model).toBe(MODEL.id);
+        expect(got.memory.level).toBe(level);
+      }
     }
+    // k of them, best first by exact cosine, all of the level.
+    const some = nearest(queries[0], 'insight', 5);
+    expect(some).toHaveLength(5);
+    expect(some.every((h) => h.memory.level === 'insight')).toBe(true);
+    expect(some.map((h) => h.score)).toEqual([...some.map((h) => h.score)].sort((a, b) => b - a));
   });
 
   it('has nothing to offer when no pool memory is in the model', async () => {
     const nearest = await nearestIn(pool([new Float32Array(DIMS).fill(1)], 'other/model'), MODEL);
-    expect(nearest(new Float32Array(DIMS).fill(1))).toBeUndefined();
+    expect(nearest(new Float32Array(DIMS).fill(1), 'insight', 1)).toEqual([]);
   });
 });

@@ -3,13 +3,13 @@ import { InsightPool } from '../../src/adapters/insight-pool';
 import { MemoryStore } from '../../src/adapters/store';
 import { createIndex } from '../../src/adapters/index/choose';
 import { formatPromptBlock } from '../../src/core/prompt-block';
-import { contentHash, createMemory } from '../../src/core/memory';
+import { contentHash, createMemory, keyText, type KeyMode } from '../../src/core/memory';
 import { wordEmbedder } from './helpers/word-embedder';
 
 let dbName: string;
 let stores: MemoryStore[] = [];
 
-async function openPool(opts: { seed?: boolean; embedder?: ReturnType<typeof wordEmbedder>; index?: 'flat' | 'voy' } = {}) {
+async function openPool(opts: { seed?: boolean; embedder?: ReturnType<typeof wordEmbedder>; index?: 'flat' | 'voy'; keyMode?: KeyMode } = {}) {
   const store = await MemoryStore.open(dbName);
   stores.push(store);
   const pool = new InsightPool({
@@ -17,6 +17,7 @@ async function openPool(opts: { seed?: boolean; embedder?: ReturnType<typeof wor
     embedder: opts.embedder ?? wordEmbedder(),
     createIndex: (kind, dims, size) => createIndex(kind, dims, size),
     index: opts.index ?? 'flat',
+    keyMode: opts.keyMode,
     seed: opts.seed ? [{ title: 'Seeded memory', content: 'From the demo pool.' }] : undefined,
   });
   await pool.ready();
@@ -142,22 +143,28 @@ describe('InsightPool', () => {
     const texts: string[] = [];
     const embed = embedder.embed.bind(embedder);
     embedder.embed = async (t: string[]) => (texts.push(...t), embed(t));
-    // The test embedder reads only the words: same words, other punctuation → cosine 1, yet other content.
-    const close = { ...insights[0], title: 'Reproduce the failing test first!', content: 'Another wording.' };
+    // The test embedder reads only the words: same words, other punctuation → cosine 1 on the whole text, yet other
+    // content.
+    const close = { ...insights[0], title: 'Reproduce the failing test first!', content: 'Write a reproduction, before fixing!' };
     const answers = await pool.nearContent([close, insights[2], insights[2]]);
     expect(answers[0].existing?.id).toBe(first.id);
     expect(answers[0].score).toBeCloseTo(1, 5);
     expect(answers[1].existing).toBeUndefined();
     expect(answers[1].vector).toHaveLength(pool.dims);
     expect(answers[2].vector).toBe(answers[1].vector);
-    expect(texts).toEqual([close.title, insights[2].title]);
+    // The key (title) of each input; with a title key, the whole texts compared: the inputs', then the pool memory's.
+    const whole = (m: { title: string; content: string }) => keyText({ description: '', ...m }, 'full');
+    expect(texts).toEqual([close.title, insights[2].title, whole(close), whole(insights[2]), whole(insights[0])]);
+    expect(answers[1].whole).toEqual((await embed([whole(insights[2])]))[0]);
     // Validated as add validates: one bad input rejects the call, naming it, before anything is embedded.
     await expect(pool.nearContent([close, { title: '', content: 'invalid' }])).rejects.toThrow(/memory #2: .*title must not be empty/);
-    expect(texts).toHaveLength(2);
+    expect(texts).toHaveLength(5);
     expect(await pool.count()).toBe(1);
-    const outcome = await pool.addAll([close, insights[2]]);
+    // Saving, with the near-copy check again, embeds nothing: keys and whole texts are the previewed ones.
+    const outcome = await pool.addAll([close, insights[2]], undefined, { near: true });
     expect(outcome.added).toHaveLength(2);
-    expect(texts).toHaveLength(2);
+    expect(outcome.near.map((n) => n.existing.id)).toEqual([first.id]);
+    expect(texts).toHaveLength(5);
     // The stored vectors are the previewed ones: retrieval finds them as if embedded at save.
     const [hit] = await pool.retrieve(insights[2].title, { k: 1 });
     expect(hit.memory.id).toBe(outcome.added[1].id);
@@ -175,6 +182,41 @@ describe('InsightPool', () => {
     expect(await pool.count()).toBe(3);
     // Only when asked: a bulk add does not pay an index search per memory.
     expect((await pool.addAll({ ...insights[0], title: 'Reproduce the failing test first?' })).near).toEqual([]);
+  });
+
+  describe.each<KeyMode>(['title', 'full'])('near-copies: same level, whole text (key mode %s)', (keyMode) => {
+    // One run at two levels: the same task in the title (the test embedder reads only words: cosine 1 between the
+    // titles), the trajectory's steps against the summary's account.
+    const run = {
+      trajectory: { level: 'trajectory' as const, title: 'Fix the crash when the config file is missing', content: 'step 1: python repro.py fails with FileNotFoundError. step 2: sed edits app/config.py. step 3: pytest passes.' },
+      summary: { level: 'summary' as const, title: 'Fix the crash when the config file is missing.', content: 'The agent reproduced the crash, guarded the open call and ran the tests.' },
+    };
+
+    it("keeps a run's summary next to its trajectory: never a near-copy across levels", async () => {
+      const { pool } = await openPool({ keyMode });
+      await pool.add(run.trajectory);
+      const [answer] = await pool.nearContent(run.summary);
+      expect(answer.existing).toBeUndefined();
+      // Even the very same text at another level is not one.
+      const [sameText] = await pool.nearContent({ ...run.trajectory, level: 'summary' });
+      expect(sameText.existing).toBeUndefined();
+      const outcome = await pool.addAll([run.summary, { ...run.trajectory, level: 'workflow' }], undefined, { near: true });
+      expect([outcome.added.length, outcome.near]).toEqual([2, []]);
+      expect((await pool.list()).map((m) => m.level).sort()).toEqual(['summary', 'trajectory', 'workflow']);
+    });
+
+    it('flags a memory of the same level whose whole text is near-identical, not one that only shares the title', async () => {
+      const { pool } = await openPool({ keyMode });
+      const [stored] = await pool.add(run.summary);
+      const reworded = { ...run.summary, title: 'Fix the crash, when the config file is missing!', content: 'The agent reproduced the crash; guarded the open call, and ran the tests!' };
+      const otherLesson = { ...run.summary, content: 'Nothing was fixed: the agent ran out of steps while reading unrelated modules and never ran any test.' };
+      const [near, far] = await pool.nearContent([reworded, otherLesson]);
+      expect(near.existing?.id).toBe(stored.id);
+      expect(near.score).toBeCloseTo(1, 5);
+      expect(far.existing).toBeUndefined();
+      const outcome = await pool.addAll([reworded, otherLesson], undefined, { near: true });
+      expect(outcome.near.map((n) => [n.memory.content, n.existing.id])).toEqual([[reworded.content, stored.id]]);
+    });
   });
 
   it('two adds of the same content at once, or from two tabs, store it once', async () => {
@@ -296,7 +338,8 @@ describe('InsightPool', () => {
     const block = formatPromptBlock(results);
     expect(block.startsWith('<memories>')).toBe(true);
     expect(block).toContain(`1. Insight: ${results[0].memory.title}`);
-    expect(block).toContain(`similarity ${results[0].score.toFixed(3)}`);
+    // The block shows the cosine (the fused score's scale means nothing to an agent).
+    expect(block).toContain(`similarity ${results[0].cosine.toFixed(3)}`);
     expect(formatPromptBlock([])).toBe('');
   });
 
@@ -368,10 +411,15 @@ describe('InsightPool', () => {
     const { pool } = await openPool();
     await pool.add(insights);
     const [query] = await pool.embed(['install the missing tool and rerun']);
-    const hit = pool.nearest(query);
+    const [hit] = pool.nearest(query, 'insight');
     expect(hit?.memory.title).toBe('Install missing packages with apt');
-    const own = pool.nearest(hit!.memory.embedding!.vector);
+    const [own] = pool.nearest(hit!.memory.embedding!.vector, 'insight');
     expect(own?.memory.id).toBe(hit!.memory.id);
     expect(own!.score).toBeCloseTo(1, 5);
+    // Only the level asked for, best first.
+    expect(pool.nearest(query, 'summary')).toEqual([]);
+    const three = pool.nearest(query, 'insight', 3);
+    expect(three).toHaveLength(3);
+    expect(three.map((h) => h.score)).toEqual([...three.map((h) => h.score)].sort((a, b) => b - a));
   });
 });

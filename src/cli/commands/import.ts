@@ -101,7 +101,9 @@ async function mergeInto(pool: CliPool, batch: IncomingBatch, settings: MergeSet
   const existing = await Promise.all(pool.memories.map(async (m) => ({ ...m, hash: await contentHash(m) })));
   const options = { pool: { ...model, keyMode: pool.keyMode }, nearThreshold: settings.threshold, nearest: await nearestIn(existing, model) };
   let plan = await planMerge(existing, batch, options);
-  if (plan.toEmbed > 0) {
+  // Planned again with the model: to embed memories the file had no usable vectors for, or, when the pool's key is not
+  // the whole text, to compare whole texts with pool memories of the same level (near-duplicates, core/near-copy.ts).
+  if (plan.toEmbed > 0 || plan.nearCheckSkipped > 0) {
     const embedder = await ctx.embedder(targetId);
     if (!sameModel(modelRef(embedder), model)) {
       throw new Error(`the model files of ${model.id} changed since the pool was written (fingerprint differs): re-run with --model ${model.id} to re-embed the pool`);

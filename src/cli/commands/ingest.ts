@@ -14,7 +14,7 @@ import { EXIT, InputError, UsageError } from '../errors';
 import { addMemories } from '../add-memories';
 
 export const INGEST_USAGE = `insight-pool ingest <trajectory files…> --pool <file> [--distiller rules | --distiller llm --endpoint <url> --llm <model> [--scope task-agnostic|task-specific]] [--levels insight|all|a,b] [--domain d] [--source-model m] [--model id] [--outcomes map.json] [--keep-near]
-  (near-copies, within cosine 0.95 of a pool memory or of one before them, are left out and listed; --keep-near stores them)
+  (near-copies, of the same level and with the whole text within cosine 0.95 of a pool memory or of one before them, are left out and listed; --keep-near stores them)
   (--distiller llm: an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama; an API key, if it needs one, from INSIGHT_POOL_API_KEY)`;
 
 /** A trajectory file larger than this is not a single agent run. */

@@ -1,13 +1,15 @@
-// `query`: top-k memories for a task by exact cosine, and the prompt block to paste into an agent's system prompt.
+// `query`: top-k memories for a task (hybrid: cosine and BM25 fused, as in the app), and the prompt block to paste into
+// an agent's system prompt.
 import { LEVELS, type Level } from '../../core/memory';
 import { formatPromptBlock } from '../../core/prompt-block';
-import { MAX_K, rankExact, resolveRetrieval, RetrievalError } from '../../core/retrieval';
+import { MAX_K, resolveRetrieval, retrieveFrom, RetrievalError, RETRIEVAL_MODES, type RetrievalMode } from '../../core/retrieval';
 import { int, list, num, parse, requireStr, str } from '../args';
 import { alignVectors, type CliContext } from '../context';
 import { UsageError } from '../errors';
 import { loadPool } from '../pool-store';
+import { memorySources } from '../pool-sources';
 
-export const QUERY_USAGE = `insight-pool query --pool <file> "<task text>" [-k 3] [--json] [--exclude-domain d] [--domain d] [--level insight] [--min-score 0.2] [--model id]`;
+export const QUERY_USAGE = `insight-pool query --pool <file> "<task text>" [-k 3] [--json] [--exclude-domain d] [--domain d] [--level insight] [--min-score 0.2] [--mode hybrid|dense|lexical] [--model id]`;
 
 export async function query(argv: string[], ctx: CliContext): Promise<number> {
   const p = parse('query', argv, {
@@ -18,6 +20,7 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
     domain: { type: 'string', multiple: true },
     level: { type: 'string', multiple: true },
     'min-score': { type: 'string' },
+    mode: { type: 'string' },
     model: { type: 'string' },
   });
   const poolPath = requireStr('query', p, 'pool');
@@ -25,6 +28,8 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
   const levels = list(p, 'level');
   const bad = levels.find((l) => !LEVELS.includes(l as Level));
   if (bad) throw new UsageError(`query: --level must be among ${LEVELS.join(', ')}, got "${bad}"`);
+  const mode = str(p, 'mode');
+  if (mode !== undefined && !RETRIEVAL_MODES.includes(mode as RetrievalMode)) throw new UsageError(`query: --mode must be among ${RETRIEVAL_MODES.join(', ')}, got "${mode}"`);
   let resolved;
   try {
     resolved = resolveRetrieval(text, {
@@ -33,6 +38,7 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
       ...(list(p, 'domain').length ? { domains: list(p, 'domain') } : {}),
       ...(list(p, 'exclude-domain').length ? { excludeDomains: list(p, 'exclude-domain') } : {}),
       ...(str(p, 'min-score') !== undefined ? { minScore: num('query', p, 'min-score', 0, -1, 1) } : {}),
+      ...(mode ? { mode: mode as RetrievalMode } : {}),
     });
   } catch (error) {
     if (error instanceof RetrievalError) throw new UsageError(`query: ${error.message} (give the task text as an argument)`);
@@ -42,17 +48,7 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
   const embedder = await ctx.embedder(str(p, 'model') ?? pool.model?.id);
   const fixed = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx);
   if (fixed && pool.memories.length) ctx.note(`note: embedded ${fixed} memories with ${embedder.model} for this query (pool file unchanged)`);
-  const [vector] = await embedder.embed([resolved.query]);
-  const byId = new Map(pool.memories.map((m) => [m.id, m]));
-  const results = rankExact(
-    vector,
-    byId.keys(),
-    (id) => {
-      const m = byId.get(id)!;
-      return { memory: m, vector: m.embedding!.vector };
-    },
-    resolved.options,
-  );
+  const results = await retrieveFrom(memorySources(pool.memories, embedder), resolved.query, resolved.options);
   const block = formatPromptBlock(results);
   if (p.values.json) {
     ctx.out(
@@ -61,7 +57,8 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
           query: resolved.query,
           model: embedder.model,
           pool: pool.memories.length,
-          results: results.map(({ memory: { embedding: _e, ...m }, score }, i) => ({ rank: i + 1, score, ...m })),
+          mode: resolved.options.mode,
+          results: results.map(({ memory: { embedding: _e, ...m }, score, cosine, lexical }, i) => ({ rank: i + 1, score, cosine, lexical, ...m })),
           promptBlock: block,
         },
         null,
@@ -74,8 +71,9 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
     ctx.out(`no memories match (pool has ${pool.memories.length})`);
     return 0;
   }
-  results.forEach(({ memory: m, score }, i) => {
-    ctx.out(`${i + 1}. ${score.toFixed(4)}  ${m.level}  ${m.title}  [${m.domain}, ${m.outcome}]  ${m.id}`);
+  // The score and its parts, so a user sees why a memory came back.
+  results.forEach(({ memory: m, score, cosine, lexical }, i) => {
+    ctx.out(`${i + 1}. ${score.toFixed(4)} (cosine ${cosine.toFixed(3)}, lexical ${lexical.toFixed(2)})  ${m.level}  ${m.title}  [${m.domain}, ${m.outcome}]  ${m.id}`);
   });
   ctx.out();
   ctx.out(block);

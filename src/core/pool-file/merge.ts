@@ -4,11 +4,12 @@
 import { contentHash, keyText, newId, type KeyMode, type Memory } from '../memory';
 import type { EmbedProgress } from '../embedder';
 import { cosine } from '../vectors';
+import { DEFAULT_NEAR_THRESHOLD, nearCopiesInPool, nearText, type NearSearch, type NearText } from '../near-copy';
 import type { IncomingBatch, IncomingEntry } from './reader';
 import type { ModelRef } from './schema';
 import type { InjectionFlag } from './injection';
 
-export const DEFAULT_NEAR_THRESHOLD = 0.95;
+export { DEFAULT_NEAR_THRESHOLD };
 
 /** A memory already in the pool, with its content hash when the store has it. */
 export type ExistingMemory = Memory & { hash?: string };
@@ -22,20 +23,28 @@ export interface PoolModel {
 
 export interface MergeOptions {
   pool: PoolModel;
-  /** Cosine at or above which an incoming memory is reported as a near-duplicate of an existing one. */
+  /**
+   * Cosine at or above which an incoming memory is reported as a near-duplicate of an existing one of the same level,
+   * compared by whole text (see core/near-copy.ts).
+   */
   nearThreshold?: number;
   /** `new-id` (default): an incoming memory whose id is taken by different content gets a fresh id.
    *  `report`: it is held back in `idConflicts` until the user decides. Never overwritten silently. */
   idConflict?: 'new-id' | 'report';
   /**
    * Embeds texts with the pool's model. When given, incoming memories without a usable vector (cross-model file,
-   * no vectors, other key mode) are embedded during planning, so near-duplicates can be found for them too.
+   * no vectors, other key mode) are embedded during planning, so near-duplicates can be found for them too; and when
+   * the pool's key is not the whole text, whole texts are embedded to judge near-duplicates (without it, those are
+   * counted in `nearCheckSkipped`).
    */
   embed?: (texts: string[], onProgress?: (p: EmbedProgress) => void, signal?: AbortSignal) => Promise<Float32Array[]>;
   onProgress?: (p: EmbedProgress) => void;
   signal?: AbortSignal;
-  /** Nearest existing memory for a vector; default: exact scan over `existing`. Lets the app use its index. */
-  nearest?: (vector: Float32Array) => { memory: ExistingMemory; score: number } | undefined;
+  /** Nearest existing memories of a level by stored vector; default: exact scan over `existing`. Lets the app and the
+   *  CLI use an index. */
+  nearest?: NearSearch<ExistingMemory>;
+  /** Whole-text vectors of memories in the pool's model; default: `embed` of their whole texts. The app passes its cache. */
+  wholeVectors?: (memories: NearText[]) => Promise<Float32Array[]>;
   /** Id generator (tests). */
   makeId?: () => string;
 }
@@ -81,7 +90,8 @@ export interface MergePlan {
   /** How many were embedded during planning. */
   embedded: number;
   source: { format: string; fileName?: string; author?: string; model?: ModelRef };
-  /** Near-duplicate search skipped for memories without a pool-model vector (no `embed` given). */
+  /** Near-duplicate search skipped (no `embed` given) for memories without a pool-model vector, or, when the pool's
+   *  key is not the whole text, with existing memories of their level to compare whole texts with. */
   nearCheckSkipped: number;
 }
 
@@ -172,16 +182,27 @@ export async function planMerge(existing: ExistingMemory[], incoming: IncomingBa
 
   // Only vectors of the pool's model are compared: never a file vector from another model.
   const comparable = existing.filter((m) => inPoolSpace(m, pool));
-  const nearest =
+  const search: NearSearch<ExistingMemory> =
     options.nearest ??
-    ((vector: Float32Array) => {
-      let best: { memory: ExistingMemory; score: number } | undefined;
-      for (const m of comparable) {
-        const score = cosine(vector, m.embedding!.vector);
-        if (!best || score > best.score) best = { memory: m, score };
-      }
-      return best;
-    });
+    ((vector, level, k) =>
+      comparable
+        .filter((m) => m.level === level)
+        .map((m) => ({ memory: m, score: cosine(vector, m.embedding!.vector) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, k));
+  const embed = options.embed;
+  const wholeVectors = options.wholeVectors ?? (embed && ((ms: NearText[]) => embed(ms.map(nearText), options.onProgress, options.signal)));
+  const withVector = planned.filter((p) => p.memory.embedding);
+  const verdicts = new Map(
+    (
+      await nearCopiesInPool(
+        withVector.map((p) => ({ memory: p.memory, key: p.memory.embedding!.vector })),
+        { keyMode: pool.keyMode, search, wholeVectors },
+        threshold,
+      )
+    ).map((v, i) => [withVector[i], v]),
+  );
+  if (options.signal?.aborted) throw new MergeCancelledError();
 
   for (const p of planned) {
     if (p.flags.length) plan.flagged.push(p);
@@ -197,15 +218,12 @@ export async function planMerge(existing: ExistingMemory[], incoming: IncomingBa
       if (owner) plan.idConflicts.push({ incoming: p, existing: owner, action: 'renamed' });
     }
     usedIds.add(p.memory.id);
-    if (p.memory.embedding) {
-      const near = nearest(p.memory.embedding.vector);
-      if (near && near.score >= threshold) {
-        plan.nearDuplicates.push({ incoming: p, existing: near.memory, score: near.score });
-        continue;
-      }
-    } else {
-      plan.nearCheckSkipped++;
+    const verdict = verdicts.get(p);
+    if (verdict?.hit) {
+      plan.nearDuplicates.push({ incoming: p, existing: verdict.hit.memory, score: verdict.hit.score });
+      continue;
     }
+    if (!verdict || verdict.skipped) plan.nearCheckSkipped++;
     plan.add.push(p);
   }
   plan.toEmbed = [...plan.add, ...plan.nearDuplicates.map((n) => n.incoming), ...plan.idConflicts.map((c) => c.incoming)].filter(

@@ -1,0 +1,18 @@
+// What the lexical index treats as a word: lowercased, English stopwords dropped, Porter2-stemmed (so "installed",
+// "installing" and "installation"'s stem "instal" meet). Pure, so the app, the CLI and the eval index alike.
+import stem from 'wink-porter2-stemmer';
+
+// Function words only: on the dev set, words like "test" or "error" carry the lesson and must stay.
+const STOPWORDS = new Set(
+  ('a an and are as at be but by for from has have if in into is it its of on or so such that the their then there these ' +
+    'they this to was were will with you your we our i my me not no do does did can could should would than too very just ' +
+    'also any all each which who what when where why how out up about over after before more most other some only own ' +
+    'same both few because while during been being here them those he she his her us am').split(' '),
+);
+
+/** The index term for a token, or null to leave it out. */
+export function indexTerm(token: string): string | null {
+  const t = token.toLowerCase();
+  if (t.length < 2 || STOPWORDS.has(t)) return null;
+  return stem(t);
+}
