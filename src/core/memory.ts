@@ -20,7 +20,7 @@ export type KeyMode = (typeof KEY_MODES)[number];
  * The key of a new pool: the whole text. The paper keys on the title with a strong embedder; with the small embedded
  * model the title alone carries too little (dev set, hybrid recall@3: title key vs full, see `insight-pool eval`).
  */
-export const DEFAULT_KEY_MODE: KeyMode = 'title';
+export const DEFAULT_KEY_MODE: KeyMode = 'full';
 
 /** Caps that keep one pasted log from swallowing the pool; a trajectory memory is the longest legitimate text. */
 export const LIMITS = {

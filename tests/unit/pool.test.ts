@@ -90,7 +90,7 @@ describe('InsightPool', () => {
 
   it('stores content once: adding it again, or twice in one batch, gives back the pool\'s memory and embeds nothing new', async () => {
     const embedder = wordEmbedder();
-    const { pool } = await openPool({ embedder });
+    const { pool } = await openPool({ embedder, keyMode: 'title' });
     const first = await pool.add(insights.slice(0, 2));
     const texts: string[] = [];
     const embed = embedder.embed.bind(embedder);
@@ -138,7 +138,7 @@ describe('InsightPool', () => {
 
   it('previews which inputs come close to a memory in the pool, storing nothing; saving them then embeds nothing again', async () => {
     const embedder = wordEmbedder();
-    const { pool } = await openPool({ embedder });
+    const { pool } = await openPool({ embedder, keyMode: 'title' });
     const [first] = await pool.add(insights[0]);
     const texts: string[] = [];
     const embed = embedder.embed.bind(embedder);
@@ -279,7 +279,7 @@ describe('InsightPool', () => {
 
   it('edits re-embed only when the key text changes, and deletes', async () => {
     const embedder = wordEmbedder();
-    const { pool } = await openPool({ embedder });
+    const { pool } = await openPool({ embedder, keyMode: 'title' });
     const [m] = await pool.add(insights[0]);
     const calls = embedder.calls;
     await pool.update(m.id, { content: 'Changed content, same title.' });

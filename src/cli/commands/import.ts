@@ -2,7 +2,7 @@
 // validated and planned before the pool file is touched; any error leaves it byte-identical.
 import { contentHash, type Memory } from '../../core/memory';
 import { DEFAULT_MODEL_ID } from '../../core/models';
-import { planMerge, resolveMerge, sameModel, type IncomingBatch, type MergePlan, type ModelRef, type NearDecision, type PlannedMemory } from '../../core/pool-file';
+import { planMerge, resolveMerge, sameModel, type IncomingBatch, type MergePlan, type ModelRef, type NearDecision, type PlannedMemory, type PoolFileContents } from '../../core/pool-file';
 import { num, oneOf, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
 import { UsageError } from '../errors';
@@ -88,6 +88,8 @@ interface MergeResult {
  * new pool keeps its vectors without loading any model. The embedder is loaded only if something must be embedded.
  */
 async function mergeInto(pool: CliPool, batch: IncomingBatch, settings: MergeSettings, ctx: CliContext): Promise<MergeResult> {
+  // A new pool takes the shared file's key mode too, so its vectors are kept as they are (nothing to embed).
+  if (!pool.exists && pool.memories.length === 0 && 'header' in batch) pool.keyMode = (batch as PoolFileContents).header.keyMode;
   const targetId = settings.model ?? pool.model?.id ?? batch.model?.id ?? DEFAULT_MODEL_ID;
   let model: ModelRef | undefined =
     pool.model?.id === targetId ? pool.model : pool.memories.length === 0 && batch.model?.id === targetId ? batch.model : undefined;
