@@ -16,3 +16,21 @@ export function indexTerm(token: string): string | null {
   if (t.length < 2 || STOPWORDS.has(t)) return null;
   return stem(t);
 }
+
+// MiniSearch's tokenizer (the reference the lexical index scores like): runs of space or punctuation split words.
+const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
+
+/** The raw tokens of a text, before lowercasing and stemming (BM25's field length counts the distinct ones). */
+export function tokens(text: string): string[] {
+  return text.split(SPACE_OR_PUNCTUATION);
+}
+
+/** A query's terms in order, repeats kept (a word the task says three times weighs three times). */
+export function queryTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const token of tokens(text)) {
+    const term = indexTerm(token);
+    if (term) out.push(term);
+  }
+  return out;
+}
