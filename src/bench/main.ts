@@ -8,6 +8,7 @@ import { benchSentences } from './sentences';
 import { timerResolutionMs } from './stats';
 import { simdPeak } from './simd-peak';
 import { gemmProbe } from './gemm-probe';
+import { benchHybrid } from './hybrid-query';
 import { wasmRelaxedSimdSupported, wasmSimdSupported } from '../adapters/index/wasm-kernels';
 
 const api = {
@@ -30,6 +31,7 @@ const api = {
   embedRaw,
   simdPeak,
   gemmProbe,
+  hybrid: benchHybrid,
 };
 
 declare global {

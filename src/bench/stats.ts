@@ -1,7 +1,7 @@
 // Small statistics shared by the Node and browser halves of the bench, so both report the same way.
 
 export interface BenchRow {
-  name: 'query.top3' | 'index.load' | 'edit' | 'embed' | 'import' | 'export' | 'coldstart' | 'bundle';
+  name: 'query.top3' | 'query.hybrid' | 'lexical.build' | 'index.load' | 'edit' | 'embed' | 'import' | 'export' | 'coldstart' | 'bundle';
   runtime: 'chromium' | 'node';
   n?: number;
   dims?: number;

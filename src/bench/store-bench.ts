@@ -5,6 +5,7 @@ import { exportPool, planMerge, readPoolFile, resolveMerge } from '../core/pool-
 import type { Embedder } from '../core/embedder';
 import { InsightPool } from '../adapters/insight-pool';
 import { createIndex } from '../adapters/index/choose';
+import { LexicalIndex } from '../adapters/index/lexical';
 import { MemoryStore, type StoredMemory } from '../adapters/store';
 import { syntheticSet } from '../../scripts/bench/synthetic';
 import { benchSentences } from './sentences';
@@ -100,6 +101,8 @@ export async function timeLoad(dbName: string, n: number, dims: number): Promise
   const index = await createIndex(status.kind as 'int8' | 'flat' | 'voy', dims, all.length);
   index.build(all.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
   const t3 = performance.now();
+  new LexicalIndex().build(all);
+  const t4 = performance.now();
   store.close();
   const row: BenchRow = {
     name: 'index.load',
@@ -112,6 +115,7 @@ export async function timeLoad(dbName: string, n: number, dims: number): Promise
     open_ms: round(tOpen - t0, 1),
     read_ms: round(t2 - t1, 1),
     build_ms: round(t3 - t2, 1),
+    lexical_ms: round(t4 - t3, 1),
   };
   if (status.size !== n) row.error = `index holds ${status.size} of ${n}`;
   return row;

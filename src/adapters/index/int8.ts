@@ -24,6 +24,9 @@ export interface Int8Options extends ScanOptions {
 /** Ranges grow with this headroom when later rows exceed them, so re-quantizing stays rare. */
 const HEADROOM = 1.25;
 
+/** Candidates re-scored beyond k for long lists (k·oversample is smaller for the k = 3 the app shows). */
+const MARGIN = 200;
+
 export class Int8Index implements VectorIndex {
   readonly kind: string = 'int8';
   /** The float rows, by reference (see VectorRefs): only the re-scoring reads them. */
@@ -208,7 +211,9 @@ export class Int8Index implements VectorIndex {
     let peak = 0;
     for (let i = 0; i < dims; i++) peak = Math.max(peak, Math.abs(q[i] * maxAbs[i]));
     const t = peak > 0 ? this.qmax / peak : 0;
-    const pool = new TopK(Math.min(n, Math.max(k * this.oversample, this.minCandidates)));
+    // The quantisation error shifts ranks by a few places, whatever k is: a long candidate list (hybrid asks for
+    // 100) needs a margin beyond k, not 16× k (1600 exact re-scorings made a 10k search 5× slower).
+    const pool = new TopK(Math.min(n, Math.max(Math.min(k * this.oversample, k + MARGIN), this.minCandidates)));
     if (this.arena) {
       const arena = this.arena;
       const qc = this.relaxed ? new Int8Array(arena.buffer, arena.queryPtr, padded) : new Int16Array(arena.buffer, arena.queryPtr, padded);

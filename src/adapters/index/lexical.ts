@@ -23,8 +23,6 @@ const B = 0.7;
 const D = 0.5;
 const F = FIELDS.length;
 
-const EMPTY = new Int32Array(0);
-
 function fieldText(doc: Doc, f: number): string {
   return f === 3 ? doc.tags.join(' ') : (doc[FIELDS[f] as 'title' | 'description' | 'content'] ?? '');
 }
@@ -54,10 +52,13 @@ export class LexicalIndex {
   private termCount = new Int32Array(1024);
   private stamp = 0;
   private postings: Postings[] = [];
-  /** Per term and field: how many live memories hold it (BM25's document frequency), kept as memories come and go. */
+  /**
+   * Per term and field: how many memories hold it (BM25's document frequency), counted as they come. Removals only
+   * mark it stale (a memory's terms are not kept: 100k small arrays cost a second of indexing); a query then counts
+   * the live ones of its own terms, until compaction counts again.
+   */
   private df = new Int32Array(64);
-  /** Per slot: the term·4 + field keys it holds, to lower `df` when it leaves. */
-  private docKeys: Int32Array[] = [];
+  private dfStale = false;
   private slots = new Map<string, number>();
   private ids: string[] = [];
   private alive = new Uint8Array(0);
@@ -80,7 +81,7 @@ export class LexicalIndex {
     this.tokenIds.clear();
     this.postings = [];
     this.df = new Int32Array(64);
-    this.docKeys = [];
+    this.dfStale = false;
     this.slots.clear();
     this.ids = [];
     this.alive = new Uint8Array(0);
@@ -105,8 +106,7 @@ export class LexicalIndex {
       if (slot === undefined) continue;
       this.slots.delete(id);
       this.alive[slot] = 0;
-      for (const key of this.docKeys[slot]) this.df[key]--;
-      this.docKeys[slot] = EMPTY;
+      this.dfStale = true;
       for (let f = 0; f < F; f++) this.totalLength[f] -= this.lengths[slot * F + f];
       this.live--;
       this.dead++;
@@ -131,11 +131,15 @@ export class LexicalIndex {
     let q = 0;
     for (const [t, repeat] of counts) {
       q++;
+      const { data, length } = this.postings[t];
+      if (this.dfStale) {
+        this.df.fill(0, t * 4, t * 4 + 4);
+        for (let i = 0; i < length; i += 2) if (alive[data[i] >> 2]) this.df[t * 4 + (data[i] & 3)]++;
+      }
       for (let f = 0; f < F; f++) {
         const df = this.df[t * 4 + f];
         weight[f] = repeat * BOOST[f] * Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
       }
-      const { data, length } = this.postings[t];
       for (let i = 0; i < length; i += 2) {
         const key = data[i];
         const slot = key >> 2;
@@ -168,7 +172,6 @@ export class LexicalIndex {
     this.ensureCapacity(slot + 1);
     this.alive[slot] = 1;
     this.live++;
-    const keys: number[] = [];
     const found: number[] = [];
     for (let f = 0; f < F; f++) {
       const stamp = ++this.stamp;
@@ -189,11 +192,9 @@ export class LexicalIndex {
         this.postings[t].push(slot * 4 + f, this.termCount[t]);
         this.termCount[t] = 0;
         this.df[t * 4 + f]++;
-        keys.push(t * 4 + f);
       }
       found.length = 0;
     }
-    this.docKeys[slot] = Int32Array.from(keys);
   }
 
   /** The number of a raw token, first seen now or before; its term made (and stemmed) once. */
@@ -257,22 +258,25 @@ export class LexicalIndex {
       const to = remap[slot];
       if (to >= 0) lengths.set(this.lengths.subarray(slot * F, slot * F + F), to * F);
     }
-    for (const p of this.postings) {
+    this.df.fill(0);
+    for (let t = 0; t < this.postings.length; t++) {
+      const p = this.postings[t];
       let w = 0;
       for (let i = 0; i < p.length; i += 2) {
         const to = remap[p.data[i] >> 2];
         if (to < 0) continue;
+        this.df[t * 4 + (p.data[i] & 3)]++;
         p.data[w++] = to * 4 + (p.data[i] & 3);
         p.data[w++] = p.data[i + 1];
       }
       p.length = w;
     }
-    this.docKeys = this.docKeys.filter((_, slot) => remap[slot] >= 0);
     this.ids = ids;
     this.slots = new Map(ids.map((id, slot) => [id, slot]));
     this.alive = new Uint8Array(Math.max(ids.length, 64)).fill(1, 0, ids.length);
     this.lengths = lengths;
     this.dead = 0;
+    this.dfStale = false;
   }
 }
 

@@ -20,14 +20,23 @@ export class TopK {
 
   push(slot: number, score: number): void {
     const { scores, slots, k } = this;
-    let i = this.count < k ? this.count++ : k - 1;
-    while (i > 0 && scores[i - 1] < score) {
-      scores[i] = scores[i - 1];
-      slots[i] = slots[i - 1];
-      i--;
+    if (this.count === k && !(score > scores[k - 1])) return;
+    // Binary search for the place, then one memmove: hybrid retrieval asks for 100 candidates (1600 before exact
+    // re-scoring in the int8 index), where shifting one by one cost ~20 ms at 10k memories.
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (scores[mid] >= score) lo = mid + 1;
+      else hi = mid;
     }
-    scores[i] = score;
-    slots[i] = slot;
+    const end = this.count < k ? this.count++ : k - 1;
+    if (end > lo) {
+      scores.copyWithin(lo + 1, lo, end);
+      slots.copyWithin(lo + 1, lo, end);
+    }
+    scores[lo] = score;
+    slots[lo] = slot;
     if (this.count === k) this.worst = scores[k - 1];
   }
 }
