@@ -6,7 +6,7 @@ import type { Embedder } from '../core/embedder';
 import { InsightPool } from '../adapters/insight-pool';
 import { createIndex } from '../adapters/index/choose';
 import { MemoryStore, type StoredMemory } from '../adapters/store';
-import { syntheticSet } from '../../scripts/bench/synthetic';
+import { syntheticSet } from './synthetic';
 import { benchSentences } from './sentences';
 import { round, summarize, type BenchRow } from './stats';
 
