@@ -5,8 +5,8 @@
 import { AutoTokenizer, env, pipeline, Tensor, type FeatureExtractionPipeline, type Pipeline } from '@xenova/transformers';
 // Only ONNX Runtime's two SIMD builds ship (10 MB each): ORT picks `-threaded` when the page is cross-origin isolated
 // and has 2+ cores, the plain one otherwise (a host without COOP/COEP headers). Its two non-SIMD builds (18 MB more)
-// only load in a browser without wasm SIMD, and no such browser runs this app (its regexes use lookbehind: Safari
-// 16.4+, which also brought SIMD; module workers: Firefox 114+; Chrome has both since 91): see docs/engine.md.
+// only load in a browser without wasm SIMD: Safari < 16.4 and Firefox < 114 cannot run the app anyway (regex
+// lookbehind, module workers), which leaves Chrome/Edge 80–90; the app requires SIMD instead (docs/engine.md).
 import ortWasmSimd from 'onnxruntime-web/dist/ort-wasm-simd.wasm?url';
 import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
 import { generateText, type TextGenerator } from './generate';
