@@ -1,5 +1,6 @@
 // A few lines of WebAssembly binary encoding: enough to hand-emit small SIMD modules (the index's scan kernels, the
-// bench's SIMD peak probe) without a wasm toolchain in the build.
+// USE-lite engine's GEMM kernel, the bench's SIMD peak probe) without a wasm toolchain in the build. Every opcode,
+// section id and immediate the kernels use is named here, so a kernel reads as its instructions without the spec open.
 
 export const SIMD = 0xfd;
 export const I32 = 0x7f;
@@ -77,7 +78,7 @@ export const OP = {
 } as const;
 
 /** log2 of a memory access's alignment, its first immediate. */
-export const ALIGN = { B4: 0x02, B16: 0x04 } as const;
+export const ALIGN = { B1: 0x00, B4: 0x02, B16: 0x04 } as const;
 
 export function uleb(n: number, out: number[]): void {
   do {
@@ -150,9 +151,9 @@ export class Code {
     uleb(offset, this.bytes);
     return this;
   }
-  /** v128.load with a constant byte offset; the alignment hint is 1 byte (rows are not 16-aligned). */
+  /** v128.load with a constant byte offset and alignment hint 2^0 (a hint only: engines load unaligned either way). */
   load(offset: number): this {
-    return this.simdMem(OP.V128_LOAD, 0x00, offset);
+    return this.simdMem(OP.V128_LOAD, ALIGN.B1, offset);
   }
   /** block or loop (or if) with no result. */
   begin(opcode: typeof CORE.BLOCK | typeof CORE.LOOP | typeof CORE.IF): this {
