@@ -1,6 +1,6 @@
 // Production bundle sizes of the app, read from a build: the JS index.html loads before anything
 // else (entry script, modulepreloads and their static imports), gzip-compressed as served; and what
-// loads later on demand (worker, Voy, ORT wasm variants, the embedded model).
+// loads later on demand (worker, Voy, ORT wasm variants, the embedded model); and the whole dist/ a host serves.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, posix } from 'node:path';
@@ -72,5 +72,7 @@ export function measureBundle(dist, modelDir) {
   const voy = lazyWasm.find((f) => /voy/.test(f));
   if (voy) rows.push({ ...base, via: 'lazy wasm fetched if index=voy (raw)', bytes: sum([voy], (b) => b.length) });
   rows.push({ ...base, via: `model folder ${modelDir.split('/').slice(-2).join('/')} (all variants, raw)`, bytes: dirBytes(modelDir) });
+  // Everything a host serves: what `npm run build` leaves in dist/ (the app, every lazy file, the model folder).
+  rows.push({ ...base, via: 'dist/ as shipped, all files (raw)', bytes: dirBytes(dist) });
   return rows;
 }

@@ -6,7 +6,7 @@
 import { createIndex } from '../adapters/index/choose';
 import { LexicalIndex } from '../adapters/index/lexical';
 import { resolveRetrieval, retrieveFrom, type RetrievalSources } from '../core/retrieval';
-import { syntheticSet } from '../../scripts/bench/synthetic';
+import { syntheticSet } from './synthetic';
 import { benchSentences } from './sentences';
 import { syntheticMemories } from './store-bench';
 import { round, summarize, type BenchRow } from './stats';

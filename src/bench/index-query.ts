@@ -6,7 +6,7 @@ import { createIndex } from '../adapters/index/choose';
 import { Int8Index } from '../adapters/index/int8';
 import { wasmRelaxedSimdSupported } from '../adapters/index/wasm-kernels';
 import type { VectorIndex } from '../adapters/index/types';
-import { syntheticSet, type Shape } from '../../scripts/bench/synthetic';
+import { syntheticSet, type Shape } from './synthetic';
 import { recallAt, round, summarize, type BenchRow } from './stats';
 
 /**

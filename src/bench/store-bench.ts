@@ -7,7 +7,7 @@ import { InsightPool } from '../adapters/insight-pool';
 import { createIndex } from '../adapters/index/choose';
 import { LexicalIndex } from '../adapters/index/lexical';
 import { MemoryStore, type StoredMemory } from '../adapters/store';
-import { syntheticSet } from '../../scripts/bench/synthetic';
+import { syntheticSet } from './synthetic';
 import { benchSentences } from './sentences';
 import { round, summarize, type BenchRow } from './stats';
 

@@ -1,9 +1,11 @@
 // The CLI's pool is a pool file on disk: read it whole, change it in memory, write it back atomically (temp file in
 // the same folder + rename), so a crash or a failed validation never leaves a half-written pool.
+import * as fs from 'node:fs';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { Readable } from 'node:stream';
 import { DEFAULT_KEY_MODE, type KeyMode, type Memory } from '../core/memory';
 import { encodePoolFile, gzipBytes, readMemoryFile, readPoolFile, type IncomingBatch, type ModelRef, type PoolFileHeader } from '../core/pool-file';
@@ -95,6 +97,8 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
     await handle.writeFile(bytes);
     await handle.sync();
     await handle.close();
+    const lost = lostLocks.get(resolve(path));
+    if (lost) throw new Error(`${path}: lost its lock while writing (${lost.message}); another process may have changed it, so this write was dropped. Run the command again`);
     await rename(tmp, path);
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -116,68 +120,98 @@ interface Holder {
   since: string;
 }
 
-/** A lock file nobody finished writing (its creator died between create and write) is stale after this long. */
-const UNREADABLE_LOCK_STALE_MS = 30_000;
+/**
+ * A holder refreshes its lock's mtime every STALE_MS / 2 (proper-lockfile does it on a timer); one left unrefreshed
+ * longer is stale and taken over, wherever its process ran (a shared network folder too). Long enough that a busy
+ * event loop (a large ingest parsing trajectories) never loses it; a dead process on this machine is seen at once.
+ */
+const STALE_MS = 20_000;
+
+/** Its rmdir takes the holder note with it (proper-lockfile removes the lock directory with rmdir). */
+const lockFs = {
+  ...fs,
+  rmdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) => fs.rm(path, { recursive: true, force: true }, callback),
+  rmdirSync: (path: string) => fs.rmSync(path, { recursive: true, force: true }),
+};
+
+/** Pools whose lock this process lost while holding it: writeAtomic refuses to replace them. */
+const lostLocks = new Map<string, Error>();
 
 /**
  * Runs `write` holding `<pool>.lock`, so CLI runs that change one pool file take turns. Each of them reads the whole
  * pool, adds to it and writes it back, so without the lock the later write silently drops the earlier one's memories.
- * The lock is a file created exclusively (O_EXCL); one left by a process that died (same host, pid gone) is taken over.
- * Readers need no lock: the pool file itself is only ever replaced by a rename.
+ * The lock is proper-lockfile's (an atomic mkdir, kept fresh while held, stale when not); inside it `holder.json` names
+ * the process, for the waiting run's message and so a lock left by a process that died on this machine is taken over
+ * at once instead of after STALE_MS. Readers need no lock: the pool file itself is only ever replaced by a rename.
  */
 export async function withPoolLock<T>(path: string, write: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const { waitMs = 600_000, onWait } = options;
   const lock = `${path}.lock`;
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() } satisfies Holder);
-  const started = Date.now();
-  let told = false;
-  for (let delay = 20; ; delay = Math.min(500, delay * 2)) {
+  const target = resolve(path);
+  const attempt = (retries: number) =>
+    lockfile.lock(target, {
+      lockfilePath: lock,
+      realpath: false, // a new pool has no file yet
+      stale: STALE_MS,
+      fs: lockFs,
+      retries: { retries, factor: 2, minTimeout: 20, maxTimeout: 500 },
+      onCompromised: (error) => lostLocks.set(target, error),
+    });
+  let release: () => Promise<void>;
+  try {
+    release = await attempt(0);
+  } catch (error) {
+    if (!isLocked(error, path)) throw error;
+    const holder = await readHolder(lock);
+    if (holder && (await isDead(holder))) await fs.promises.rm(lock, { recursive: true, force: true });
+    else onWait?.(`waiting for another insight-pool process writing ${path} (${describe(holder)})`);
+    const retries = retriesFor(waitMs);
+    const started = Date.now();
     try {
-      const handle = await open(lock, 'wx');
-      try {
-        await handle.writeFile(mine);
-      } catch (error) {
-        // Not left behind empty: the next run would wait for it to go stale.
-        await handle.close().catch(() => undefined);
-        await unlink(lock).catch(() => undefined);
-        throw error;
-      }
-      await handle.close();
-      break;
+      release = await attempt(retries);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new InputError(`${path}: its folder ${dirname(path)} does not exist`);
-      if (code !== 'EEXIST') throw error;
+      if (!isLocked(error, path)) throw error;
+      const who = describe(await readHolder(lock));
+      throw new Error(`${path} is being written by another insight-pool process (${who}); nothing was changed after waiting ${Math.round((Date.now() - started) / 1000)} s. Try again when it is done, or delete ${lock} if that process is gone`);
     }
-    const seen = await readFile(lock, 'utf8').catch(() => undefined);
-    if (seen === undefined) continue; // released meanwhile
-    const holder = parseHolder(seen);
-    if (await isStale(lock, holder)) {
-      // Only the lock judged stale: another run may have taken it over meanwhile and made its own.
-      if ((await readFile(lock, 'utf8').catch(() => undefined)) === seen) await unlink(lock).catch(() => undefined);
-      continue;
-    }
-    const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'holder unknown';
-    if (Date.now() - started >= waitMs) {
-      throw new Error(`${path} is being written by another insight-pool process (${who}); nothing was changed. Try again when it is done, or delete ${lock} if that process is gone`);
-    }
-    if (!told && onWait) onWait(`waiting for another insight-pool process writing ${path} (${who})`);
-    told = true;
-    await new Promise((resolve) => setTimeout(resolve, delay));
   }
+  lostLocks.delete(target);
+  const mine: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  await fs.promises.writeFile(join(lock, 'holder.json'), JSON.stringify(mine));
   try {
     return await write();
   } finally {
-    if ((await readFile(lock, 'utf8').catch(() => undefined)) === mine) await unlink(lock).catch(() => undefined);
+    await release().catch(() => undefined); // a lost lock is no longer ours to remove
+    lostLocks.delete(target);
   }
 }
 
-/** Runs a read-modify-write of the pool at `path` under its lock (a dry run writes nothing, so takes none). */
-export function changing<T>(path: string, dryRun: boolean, ctx: { note: (message: string) => void }, change: () => Promise<T>): Promise<T> {
-  return dryRun ? change() : withPoolLock(path, change, { onWait: (message) => ctx.note(message) });
+/** How many retries, waiting 20, 40, … 500 ms and then 500 ms each (the backoff given to proper-lockfile), span waitMs. */
+function retriesFor(waitMs: number): number {
+  let retries = 0;
+  for (let waited = 0, delay = 20; waited < waitMs; delay = Math.min(500, delay * 2)) {
+    waited += delay;
+    retries++;
+  }
+  return retries;
 }
 
-function parseHolder(text: string): Holder | undefined {
+function isLocked(error: unknown, path: string): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') throw new InputError(`${path}: its folder ${dirname(path)} does not exist`);
+  return code === 'ELOCKED';
+}
+
+function describe(holder: Holder | undefined): string {
+  return holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'holder unknown';
+}
+
+/** The holder note inside the lock directory; a lock file of an earlier version held the same JSON itself. */
+async function readHolder(lock: string): Promise<Holder | undefined> {
+  const text =
+    (await fs.promises.readFile(join(lock, 'holder.json'), 'utf8').catch(() => undefined)) ??
+    (await fs.promises.readFile(lock, 'utf8').catch(() => undefined));
+  if (text === undefined) return undefined;
   try {
     const h = JSON.parse(text) as Partial<Holder>;
     return Number.isInteger(h.pid) && typeof h.host === 'string' ? { pid: h.pid!, host: h.host, since: String(h.since ?? '?') } : undefined;
@@ -186,13 +220,9 @@ function parseHolder(text: string): Holder | undefined {
   }
 }
 
-async function isStale(lock: string, holder: Holder | undefined): Promise<boolean> {
-  if (!holder) {
-    const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-    return age > UNREADABLE_LOCK_STALE_MS;
-  }
-  // A pid means nothing on another machine (a shared network folder): wait for that one.
-  if (holder.host !== hostname()) return false;
+/** A holder whose process is gone from this machine (a pid means nothing on another one: those go stale instead). */
+async function isDead(holder: Holder): Promise<boolean> {
+  if (holder.host !== hostname() || holder.pid === process.pid) return false;
   try {
     process.kill(holder.pid, 0);
     return false;
@@ -200,4 +230,9 @@ async function isStale(lock: string, holder: Holder | undefined): Promise<boolea
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code !== 'EPERM';
   }
+}
+
+/** Runs a read-modify-write of the pool at `path` under its lock (a dry run writes nothing, so takes none). */
+export function changing<T>(path: string, dryRun: boolean, ctx: { note: (message: string) => void }, change: () => Promise<T>): Promise<T> {
+  return dryRun ? change() : withPoolLock(path, change, { onWait: (message) => ctx.note(message) });
 }

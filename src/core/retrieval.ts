@@ -1,6 +1,6 @@
 // Retrieval: top-3 by default, as in Memory Transfer Learning, but hybrid. The paper ranks by plain embedding
 // similarity with a strong cloud embedder; the small offline model alone finds a right lesson for 12–18% of the dev
-// set's tasks, BM25 for 37%, the two fused for 47% (README, Retrieval quality). Indexes only propose candidates; this
+// set's tasks, BM25 for 37%, the two fused for 47% (docs/retrieval.md). Indexes only propose candidates; this
 // file ranks them, the same for the app, the CLI and the eval.
 import { z } from 'zod';
 import { LEVELS, matchesFilter, type Level, type Memory, type MemoryFilter } from './memory';

@@ -1,7 +1,7 @@
 // Long task texts, cut into pieces the embedded model reads whole. USE-lite reads 128 tokens, so a GitHub issue or an
 // agent's plan embedded as one text is judged by its first paragraph. Each sentence (or plan step) is embedded on its
 // own and the vectors are averaged: on the labelled dev set this lifted dense recall@3 on transfer tasks from 0.19 to
-// 0.25 and hybrid from 0.36 to 0.44 (README, Retrieval quality). Windows of 30/60/90 words and sentence packs measured
+// 0.25 and hybrid from 0.36 to 0.44 (docs/retrieval.md). Windows of 30/60/90 words and sentence packs measured
 // within noise of sentences; pooling the per-sentence *scores* (max, top-2, log-sum-exp) measured worse than averaging
 // the vectors, and so did segmenting the (short) memories.
 

@@ -1,7 +1,7 @@
 // The bench's own logic: what it measures (same index code as the app), how it joins the two
 // runtimes into one table, which targets it calls met, and what it counts as the initial bundle.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchIndexes } from '../../src/bench/index-query';
@@ -223,5 +223,7 @@ describe('bundle', () => {
     expect(by('lazy JS').files.split(' ').sort()).toEqual(['assets/voy.js', 'assets/worker.js']);
     expect(by('lazy wasm, all').bytes).toBe(1100);
     expect(by('lazy wasm fetched if index=voy').bytes).toBe(100);
+    // Every file a host serves, unreachable ones included: an asset nothing loads still counts here.
+    expect(by('dist/ as shipped').bytes).toBe(statSync(join(dist, 'index.html')).size + ['main.js', 'shared.js', 'voy.js', 'worker.js', 'voy_bg.wasm', 'ort-wasm-simd-1.wasm', 'unrelated.js'].reduce((s, f) => s + statSync(join(dist, 'assets', f)).size, 0));
   });
 });

@@ -2,7 +2,7 @@
 // script ingests): each reads the pool, adds its memories and writes the file back, so without a lock the later write
 // silently drops the earlier one's memories.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,21 @@ describe('one pool file, several writers', () => {
     expect(r.code).toBe(0);
     expect(await titlesIn(pool)).toEqual(['Existing', 'New one']);
     expect(existsSync(`${pool}.lock`)).toBe(false);
+  });
+
+  it('a lock nobody keeps fresh (its holder on another machine stopped) is stale and taken over; a fresh one is waited for', async () => {
+    const dir = tempDir();
+    const pool = await poolFile(join(dir, 'pool.jsonl'), ['Existing']);
+    const lock = `${pool}.lock`;
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'holder.json'), JSON.stringify({ pid: 1, host: 'build-server', since: '2026-11-26T00:00:00.000Z' }));
+    await expect(withPoolLock(pool, async () => 'in', { waitMs: 200 })).rejects.toThrow(/another insight-pool process \(pid 1 on build-server/);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, minuteAgo, minuteAgo);
+    const r = await cli(['import', await poolFile(join(dir, 'in.jsonl'), ['New one']), '--pool', pool]);
+    expect(r.code).toBe(0);
+    expect(await titlesIn(pool)).toEqual(['Existing', 'New one']);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('a live holder makes the next writer wait, then give up with an error naming the lock and its holder; nothing is written', async () => {

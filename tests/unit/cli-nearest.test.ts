@@ -5,7 +5,7 @@ import type { ExistingMemory } from '../../src/core/pool-file';
 import { createMemory } from '../../src/core/memory';
 import { cosine } from '../../src/core/vectors';
 import { nearestIn } from '../../src/cli/nearest';
-import { atCosine, mulberry32, syntheticSet } from '../../scripts/bench/synthetic';
+import { atCosine, mulberry32, syntheticSet } from '../../src/bench/synthetic';
 
 const DIMS = 48;
 const MODEL = { id: 'insight-pool/use-lite', dims: DIMS };

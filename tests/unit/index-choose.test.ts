@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { chooseIndex, createIndex, type IndexKind } from '../../src/adapters/index/choose';
-import { plantedSet } from '../../scripts/bench/synthetic';
+import { plantedSet } from '../../src/bench/synthetic';
 
 describe('createIndex', () => {
   it.each(['flat', 'int8', 'voy'] as const)('creates a working %s index', async (kind) => {

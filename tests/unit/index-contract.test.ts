@@ -6,7 +6,7 @@ import { FlatIndex } from '../../src/adapters/index/flat';
 import { Int8Index } from '../../src/adapters/index/int8';
 import { createVoyIndex } from '../../src/adapters/index/voy';
 import { cosine } from '../../src/core/vectors';
-import { mulberry32, plantedSet, syntheticSet, atCosine } from '../../scripts/bench/synthetic';
+import { mulberry32, plantedSet, syntheticSet, atCosine } from '../../src/bench/synthetic';
 
 const DIMS = 64;
 

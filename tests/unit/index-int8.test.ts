@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { FlatIndex } from '../../src/adapters/index/flat';
 import { Int8Index } from '../../src/adapters/index/int8';
-import { syntheticSet, type Shape } from '../../scripts/bench/synthetic';
+import { syntheticSet, type Shape } from '../../src/bench/synthetic';
 import { scanKernel, WasmArena, wasmRelaxedSimdSupported } from '../../src/adapters/index/wasm-kernels';
 
 function recallAt3(exact: FlatIndex, approx: Int8Index, queries: Float32Array[]): number {

@@ -7,7 +7,7 @@ import { Int8Index } from '../../src/adapters/index/int8';
 import { selectTop, TopK } from '../../src/adapters/index/topk';
 import { scanKernel, WasmArena } from '../../src/adapters/index/wasm-kernels';
 import { cosine } from '../../src/core/vectors';
-import { mulberry32, syntheticSet } from '../../scripts/bench/synthetic';
+import { mulberry32, syntheticSet } from '../../src/bench/synthetic';
 
 function arenaWith(kind: 'i8' | 'f32', scores: number[]): { arena: WasmArena; n: number } {
   const arena = new WasmArena(scanKernel(kind, 16), 16, 64);

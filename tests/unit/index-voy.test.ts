@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { FlatIndex } from '../../src/adapters/index/flat';
 import { createVoyIndex, VoyIndex } from '../../src/adapters/index/voy';
-import { plantedSet } from '../../scripts/bench/synthetic';
+import { plantedSet } from '../../src/bench/synthetic';
 
 describe('Voy vs exact flat scan', () => {
   for (const dims of [384, 512]) {

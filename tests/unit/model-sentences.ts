@@ -1,6 +1,6 @@
 // Seeded, made-up test sentences for the model tests (unit and e2e): prose, code-ish text, punctuation, long texts,
 // odd whitespace and non-ASCII. Deterministic, so a failure names a sentence that can be reproduced.
-import { mulberry32 } from '../../scripts/bench/synthetic';
+import { mulberry32 } from '../../src/bench/synthetic';
 
 const WORDS = (
   'the a of to and in is it that for on with as was be by this are from at or an not have but what all were when we ' +

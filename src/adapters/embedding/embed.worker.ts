@@ -3,14 +3,17 @@
 // starts its own instance of this same module (src/adapters/llm-engine.ts): one bundle, one ORT, but a long
 // answer does not hold up the embeddings a search needs meanwhile.
 import { AutoTokenizer, env, pipeline, Tensor, type FeatureExtractionPipeline, type Pipeline } from '@xenova/transformers';
-import ortWasm from 'onnxruntime-web/dist/ort-wasm.wasm?url';
+// Only ONNX Runtime's two SIMD builds ship (10 MB each): ORT picks `-threaded` when the page is cross-origin isolated
+// and has 2+ cores, the plain one otherwise (a host without COOP/COEP headers). Its two non-SIMD builds (18 MB more)
+// only load in a browser without wasm SIMD: Safari < 16.4 and Firefox < 114 cannot run the app anyway (regex
+// lookbehind, module workers), which leaves Chrome/Edge 80–90; the app requires SIMD instead (docs/engine.md).
 import ortWasmSimd from 'onnxruntime-web/dist/ort-wasm-simd.wasm?url';
-import ortWasmThreaded from 'onnxruntime-web/dist/ort-wasm-threaded.wasm?url';
 import ortWasmSimdThreaded from 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm?url';
 import { generateText, type TextGenerator } from './generate';
 import { pipelineRunner, type SentenceRunner, type TensorClass } from './sentence-vectors';
 import { useLiteRunner } from './use-lite/runner';
 import { concatBytes } from '../../core/pool-file/bytes';
+import { wasmSimdSupported } from '../index/wasm-kernels';
 import type { GeneratorSpec, ModelSpec, WorkerRequest, WorkerResponse } from './protocol';
 
 const HUB = env.remoteHost;
@@ -19,10 +22,9 @@ const HUB = env.remoteHost;
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
 env.localModelPath = new URL('models/', new URL(import.meta.env.BASE_URL, self.location.origin)).href;
+env.backends.onnx.wasm.simd = true;
 env.backends.onnx.wasm.wasmPaths = {
-  'ort-wasm.wasm': ortWasm,
   'ort-wasm-simd.wasm': ortWasmSimd,
-  'ort-wasm-threaded.wasm': ortWasmThreaded,
   'ort-wasm-simd-threaded.wasm': ortWasmSimdThreaded,
 } as unknown as string;
 // Threads need cross-origin isolation (SharedArrayBuffer); the app's server sends COOP/COEP for that, and a host that
@@ -101,6 +103,10 @@ function loadPipeline(
   const key = `${spec.id}|${spec.quantized}`;
   let loading = cache.get(key);
   if (!loading) {
+    // Without SIMD, ORT would ask for a non-SIMD build the app does not ship: say why instead of a 404.
+    if (!wasmSimdSupported()) {
+      return Promise.reject(new Error('this browser has no WebAssembly SIMD, which ONNX Runtime needs here (Chrome/Edge 91+, Firefox 89+, Safari 16.4+)'));
+    }
     env.allowRemoteModels = Boolean(spec.allowRemote);
     env.remoteHost = spec.remoteHost ?? HUB;
     const files = new Map<string, { loaded: number; total: number }>();

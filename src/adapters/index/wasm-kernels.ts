@@ -6,7 +6,24 @@
 // Kernels write one score per row into `out`; a second function collects the few rows worth selecting from, and the
 // selection itself (top-k, `accept` filters) stays in JS.
 
-import { Code, F32, funcBody, I32, name, section, V128, vec } from './wasm-emit';
+import {
+  ALIGN,
+  Code,
+  CORE,
+  EXTERN,
+  F32,
+  FUNC_TYPE,
+  funcBody,
+  I32,
+  LIMITS,
+  name,
+  OP,
+  section,
+  SECTION,
+  V128,
+  vec,
+  wasmModule,
+} from './wasm-emit';
 import { selectTop, TopK, type Accept } from './topk';
 
 /**
@@ -19,17 +36,16 @@ function rowLoop(rowBytes: number, store: 'i32' | 'f32', body: (c: Code) => void
   const OUT = 3;
   const END = 4;
   const c = new Code();
-  c.op(0x02, 0x40); // block
-  c.get(OUT).get(N).i32(2).op(0x74, 0x6a).set(END); // end = out + n*4
-  c.get(OUT).get(END).op(0x46, 0x0d, 0x00); // br_if 0 when n == 0
-  c.op(0x03, 0x40); // loop
+  c.begin(CORE.BLOCK);
+  c.get(OUT).get(N).i32(2).op(CORE.I32_SHL, CORE.I32_ADD).set(END); // end = out + n*4
+  c.get(OUT).get(END).op(CORE.I32_EQ).br(CORE.BR_IF, 0); // leave the block when n == 0
+  c.begin(CORE.LOOP);
   c.get(OUT);
   body(c);
-  if (store === 'i32') c.op(0x36, 0x02, 0x00);
-  else c.op(0x38, 0x02, 0x00);
-  c.get(P).i32(rowBytes).op(0x6a).set(P);
-  c.get(OUT).i32(4).op(0x6a).tee(OUT).get(END).op(0x47, 0x0d, 0x00); // br_if loop while out != end
-  c.op(0x0b, 0x0b, 0x0b); // end loop, end block, end func
+  c.mem(store === 'i32' ? CORE.I32_STORE : CORE.F32_STORE, ALIGN.B4, 0); // *out = score
+  c.get(P).i32(rowBytes).op(CORE.I32_ADD).set(P);
+  c.get(OUT).i32(4).op(CORE.I32_ADD).tee(OUT).get(END).op(CORE.I32_NE).br(CORE.BR_IF, 0); // loop while out != end
+  c.end(3); // loop, block, function
   return funcBody(
     [
       [1, I32],
@@ -37,6 +53,12 @@ function rowLoop(rowBytes: number, store: 'i32' | 'f32', body: (c: Code) => void
     ],
     c,
   );
+}
+
+/** Leaves lane 0 + lane 1 + lane 2 + lane 3 of an i32x4 local on the stack. */
+function sumLanesI32(c: Code, local: number): void {
+  c.get(local).simd(OP.I32X4_EXTRACT_LANE, 0).get(local).simd(OP.I32X4_EXTRACT_LANE, 1).op(CORE.I32_ADD);
+  c.get(local).simd(OP.I32X4_EXTRACT_LANE, 2).op(CORE.I32_ADD).get(local).simd(OP.I32X4_EXTRACT_LANE, 3).op(CORE.I32_ADD);
 }
 
 /** int8 rows (padded to 16) · int16 query → i32 per row, via i32x4.dot_i16x8_s. */
@@ -47,16 +69,15 @@ function dotI8Body(paddedDims: number): (c: Code) => void {
   const A = 6;
   return (c) => {
     for (let b = 0; b < paddedDims / 16; b++) {
-      c.get(P).load(b * 16).tee(A).simd(0x87); // extend_low_i8x16_s
-      c.get(Q).load(b * 32).simd(0xba); // dot_i16x8_s
-      c.get(A).simd(0x88); // extend_high_i8x16_s
-      c.get(Q).load(b * 32 + 16).simd(0xba);
-      c.simd(0xae); // i32x4.add
-      if (b > 0) c.get(ACC).simd(0xae);
+      c.get(P).load(b * 16).tee(A).simd(OP.I16X8_EXTEND_LOW_I8X16_S);
+      c.get(Q).load(b * 32).simd(OP.I32X4_DOT_I16X8_S);
+      c.get(A).simd(OP.I16X8_EXTEND_HIGH_I8X16_S);
+      c.get(Q).load(b * 32 + 16).simd(OP.I32X4_DOT_I16X8_S);
+      c.simd(OP.I32X4_ADD);
+      if (b > 0) c.get(ACC).simd(OP.I32X4_ADD);
       c.set(ACC);
     }
-    c.get(ACC).simd(0x1b, 0).get(ACC).simd(0x1b, 1).op(0x6a);
-    c.get(ACC).simd(0x1b, 2).op(0x6a).get(ACC).simd(0x1b, 3).op(0x6a);
+    sumLanesI32(c, ACC);
   };
 }
 
@@ -78,14 +99,13 @@ function dotI8RelaxedBody(paddedDims: number): (c: Code) => void {
       c.get(Q).load(b * 16).get(P).load(b * 16);
       // Each accumulator starts from the dot product alone: V8 in Node 20 doubles the result of the dot-add
       // when its addend is a zero constant (found by the kernel test).
-      if (b < 4) c.simd(0x112).simd(0x7e); // i16x8.relaxed_dot_i8x16_i7x16_s, i32x4.extadd_pairwise_i16x8_s
-      else c.get(acc).simd(0x113); // i32x4.relaxed_dot_i8x16_i7x16_add_s
+      if (b < 4) c.simd(OP.I16X8_RELAXED_DOT_I8X16_I7X16_S).simd(OP.I32X4_EXTADD_PAIRWISE_I16X8_S);
+      else c.get(acc).simd(OP.I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S);
       c.set(acc);
     }
     const used = Math.min(4, blocks);
-    for (let a = 1; a < used; a++) c.get(ACC[0]).get(ACC[a]).simd(0xae).set(ACC[0]); // i32x4.add
-    c.get(ACC[0]).simd(0x1b, 0).get(ACC[0]).simd(0x1b, 1).op(0x6a);
-    c.get(ACC[0]).simd(0x1b, 2).op(0x6a).get(ACC[0]).simd(0x1b, 3).op(0x6a);
+    for (let a = 1; a < used; a++) c.get(ACC[0]).get(ACC[a]).simd(OP.I32X4_ADD).set(ACC[0]);
+    sumLanesI32(c, ACC[0]);
   };
 }
 
@@ -99,13 +119,14 @@ function dotF32Body(paddedDims: number): (c: Code) => void {
     const blocks = paddedDims / 4;
     for (let b = 0; b < blocks; b++) {
       const acc = b % 2 === 0 ? ACC : B;
-      c.get(P).load(b * 16).get(Q).load(b * 16).simd(0xe6); // f32x4.mul
-      if (b >= 2) c.get(acc).simd(0xe4); // f32x4.add
+      c.get(P).load(b * 16).get(Q).load(b * 16).simd(OP.F32X4_MUL);
+      if (b >= 2) c.get(acc).simd(OP.F32X4_ADD);
       c.set(acc);
     }
-    if (blocks > 1) c.get(ACC).get(B).simd(0xe4).set(ACC);
-    c.get(ACC).simd(0x1f, 0).get(ACC).simd(0x1f, 1).op(0x92);
-    c.get(ACC).simd(0x1f, 2).get(ACC).simd(0x1f, 3).op(0x92).op(0x92);
+    if (blocks > 1) c.get(ACC).get(B).simd(OP.F32X4_ADD).set(ACC);
+    // (l0 + l1) + (l2 + l3): the order the scores were always summed in.
+    c.get(ACC).simd(OP.F32X4_EXTRACT_LANE, 0).get(ACC).simd(OP.F32X4_EXTRACT_LANE, 1).op(CORE.F32_ADD);
+    c.get(ACC).simd(OP.F32X4_EXTRACT_LANE, 2).get(ACC).simd(OP.F32X4_EXTRACT_LANE, 3).op(CORE.F32_ADD).op(CORE.F32_ADD);
   };
 }
 
@@ -121,32 +142,36 @@ function collectBody(score: 'i32' | 'f32'): number[] {
   // Parameters (scores ptr, n, threshold, out ptr), then the locals declared at the end: five i32, two v128, one i32.
   const [P, N, T, OUT, END, COUNT, ROW, MASK, END4, TV, VEC, PAIR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const c = new Code();
-  const load = () => (score === 'i32' ? c.op(0x28, 0x02, 0x00) : c.op(0x2a, 0x02, 0x00)); // i32.load / f32.load
-  const ge = () => (score === 'i32' ? c.op(0x4e) : c.op(0x60)); // i32.ge_s / f32.ge
+  const load = () => c.mem(score === 'i32' ? CORE.I32_LOAD : CORE.F32_LOAD, ALIGN.B4, 0);
+  const ge = () => c.op(score === 'i32' ? CORE.I32_GE_S : CORE.F32_GE);
   // Appends (row + lane, its score) to out when bit `lane` of MASK is set; `value` leaves that score on the stack.
   const emitLane = (lane: number, value: () => void) => {
-    c.get(OUT).get(COUNT).i32(3).op(0x74, 0x6a).tee(PAIR).get(ROW).i32(lane).op(0x6a).op(0x36, 0x02, 0x00); // pair.row
+    // pair.row = row + lane (at out + count*8)
+    c.get(OUT).get(COUNT).i32(3).op(CORE.I32_SHL, CORE.I32_ADD).tee(PAIR).get(ROW).i32(lane).op(CORE.I32_ADD);
+    c.mem(CORE.I32_STORE, ALIGN.B4, 0);
     c.get(PAIR);
     value();
-    c.op(score === 'i32' ? 0x36 : 0x38, 0x02, 0x04); // pair.score (i32.store / f32.store, offset 4)
-    c.get(COUNT).get(MASK).i32(lane).op(0x76).i32(1).op(0x71).op(0x6a).set(COUNT); // count += (mask >> lane) & 1
+    c.mem(score === 'i32' ? CORE.I32_STORE : CORE.F32_STORE, ALIGN.B4, 4); // pair.score
+    // count += (mask >> lane) & 1
+    c.get(COUNT).get(MASK).i32(lane).op(CORE.I32_SHR_U).i32(1).op(CORE.I32_AND).op(CORE.I32_ADD).set(COUNT);
   };
-  c.get(P).get(N).i32(2).op(0x74, 0x6a).set(END); // end = scores + n*4
-  c.get(P).get(N).i32(-4).op(0x71).i32(2).op(0x74, 0x6a).set(END4); // end4 = scores + (n & ~3)*4
-  c.get(T).simd(score === 'i32' ? 0x11 : 0x13).set(TV); // splat the threshold
+  c.get(P).get(N).i32(2).op(CORE.I32_SHL, CORE.I32_ADD).set(END); // end = scores + n*4
+  c.get(P).get(N).i32(-4).op(CORE.I32_AND).i32(2).op(CORE.I32_SHL, CORE.I32_ADD).set(END4); // end4 = scores + (n & ~3)*4
+  c.get(T).simd(score === 'i32' ? OP.I32X4_SPLAT : OP.F32X4_SPLAT).set(TV);
   // Groups of four.
-  c.op(0x02, 0x40).op(0x03, 0x40); // block, loop
-  c.get(P).get(END4).op(0x46, 0x0d, 0x01); // br_if block when p == end4
-  c.get(P).load(0).tee(VEC).get(TV).simd(score === 'i32' ? 0x3f : 0x46).simd(0xa4).tee(MASK); // i32x4.ge_s / f32x4.ge, bitmask
-  c.op(0x04, 0x40); // if mask != 0
-  for (let lane = 0; lane < 4; lane++) emitLane(lane, () => c.get(VEC).simd(score === 'i32' ? 0x1b : 0x1f, lane)); // extract_lane
-  c.op(0x0b); // end if
-  c.get(ROW).i32(4).op(0x6a).set(ROW);
-  c.get(P).i32(16).op(0x6a).set(P);
-  c.op(0x0c, 0x00).op(0x0b, 0x0b); // br loop, end loop, end block
+  c.begin(CORE.BLOCK).begin(CORE.LOOP);
+  c.get(P).get(END4).op(CORE.I32_EQ).br(CORE.BR_IF, 1); // leave the block when p == end4
+  c.get(P).load(0).tee(VEC).get(TV).simd(score === 'i32' ? OP.I32X4_GE_S : OP.F32X4_GE).simd(OP.I32X4_BITMASK).tee(MASK);
+  c.begin(CORE.IF); // mask != 0
+  const lane = score === 'i32' ? OP.I32X4_EXTRACT_LANE : OP.F32X4_EXTRACT_LANE;
+  for (let l = 0; l < 4; l++) emitLane(l, () => c.get(VEC).simd(lane, l));
+  c.end(); // if
+  c.get(ROW).i32(4).op(CORE.I32_ADD).set(ROW);
+  c.get(P).i32(16).op(CORE.I32_ADD).set(P);
+  c.br(CORE.BR, 0).end(2); // next group; end loop, block
   // The last n % 4 rows, one by one.
-  c.op(0x02, 0x40).op(0x03, 0x40);
-  c.get(P).get(END).op(0x46, 0x0d, 0x01);
+  c.begin(CORE.BLOCK).begin(CORE.LOOP);
+  c.get(P).get(END).op(CORE.I32_EQ).br(CORE.BR_IF, 1);
   c.get(P);
   load();
   c.get(T);
@@ -156,10 +181,10 @@ function collectBody(score: 'i32' | 'f32'): number[] {
     c.get(P);
     load();
   });
-  c.get(ROW).i32(1).op(0x6a).set(ROW);
-  c.get(P).i32(4).op(0x6a).set(P);
-  c.op(0x0c, 0x00).op(0x0b, 0x0b);
-  c.get(COUNT).op(0x0b); // result, end func
+  c.get(ROW).i32(1).op(CORE.I32_ADD).set(ROW);
+  c.get(P).i32(4).op(CORE.I32_ADD).set(P);
+  c.br(CORE.BR, 0).end(2);
+  c.get(COUNT).end(); // the result; end of function
   return funcBody([[5, I32], [2, V128], [1, I32]], c);
 }
 
@@ -167,21 +192,26 @@ function collectBody(score: 'i32' | 'f32'): number[] {
 export type KernelKind = 'i8' | 'i8r' | 'f32';
 
 function moduleBytes(kind: KernelKind, paddedDims: number): Uint8Array {
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const score = kind === 'f32' ? F32 : I32;
-  // scan: (i32 i32 i32 i32) -> (); collect: (i32 i32 <score> i32) -> i32
-  section(1, vec([[0x60, 4, I32, I32, I32, I32, 0], [0x60, 4, I32, I32, score, I32, 1, I32]]), out);
-  section(3, vec([[0], [1]]), out);
-  section(5, vec([[0x00, 0x01]]), out); // memory min 1 page, no max
-  section(7, vec([name('memory').concat([0x02, 0]), name('scan').concat([0x00, 0]), name('collect').concat([0x00, 1])]), out);
   const body =
     kind === 'i8'
       ? rowLoop(paddedDims, 'i32', dotI8Body(paddedDims))
       : kind === 'i8r'
         ? rowLoop(paddedDims, 'i32', dotI8RelaxedBody(paddedDims))
         : rowLoop(paddedDims * 4, 'f32', dotF32Body(paddedDims));
-  section(10, vec([body, collectBody(kind === 'f32' ? 'f32' : 'i32')]), out);
-  return new Uint8Array(out);
+  return wasmModule((out) => {
+    // scan: (i32 i32 i32 i32) -> (); collect: (i32 i32 <score> i32) -> i32
+    section(SECTION.TYPE, vec([[FUNC_TYPE, 4, I32, I32, I32, I32, 0], [FUNC_TYPE, 4, I32, I32, score, I32, 1, I32]]), out);
+    section(SECTION.FUNCTION, vec([[0], [1]]), out); // function 0 has type 0, function 1 type 1
+    section(SECTION.MEMORY, vec([[LIMITS.MIN, 1]]), out); // 1 page to start, no maximum
+    const exports = [
+      name('memory').concat([EXTERN.MEMORY, 0]),
+      name('scan').concat([EXTERN.FUNC, 0]),
+      name('collect').concat([EXTERN.FUNC, 1]),
+    ];
+    section(SECTION.EXPORT, vec(exports), out);
+    section(SECTION.CODE, vec([body, collectBody(kind === 'f32' ? 'f32' : 'i32')]), out);
+  });
 }
 
 export interface ScanKernel {

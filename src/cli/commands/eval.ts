@@ -1,6 +1,6 @@
 // `eval`: retrieval quality on a labelled set, one row per retrieval configuration, through the same retrieval code
 // as the app and `query` (core's retrieveFrom over the pool's vectors and lexical index). Every ranking choice in
-// core/retrieval.ts was decided by this table; README, Retrieval quality, holds its output for the shared dev set.
+// core/retrieval.ts was decided by this table; docs/retrieval.md holds its output for the shared dev set.
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_KEY_MODE, keyText, type KeyMode, type Memory } from '../../core/memory';
 import { DEFAULT_TUNING, MAX_K, retrieveFrom, resolveRetrieval, type RetrievalMode } from '../../core/retrieval';

@@ -1,7 +1,24 @@
 // Dense layers in wasm SIMD: a register-blocked f32 GEMM micro-kernel (6 rows × 8 columns of C held in 12 f32x4
 // accumulators) over weights packed once, at load, into 8-column panels. Measured at 86–88% of the wasm SIMD peak on
 // the embedded model's largest product (bench row simd.gemm), where ONNX Runtime's wasm build runs the model at ~40%.
-import { Code, funcBody, I32, name, OP, section, uleb, V128, vec } from '../../index/wasm-emit';
+import {
+  ALIGN,
+  Code,
+  CORE,
+  EXTERN,
+  FUNC_TYPE,
+  funcBody,
+  I32,
+  LIMITS,
+  name,
+  OP,
+  section,
+  SECTION,
+  uleb,
+  V128,
+  vec,
+  wasmModule,
+} from '../../index/wasm-emit';
 
 export const MR = 6;
 export const NR = 8;
@@ -23,46 +40,46 @@ export function gemmKernelBytes(relaxed: boolean, shared = false): Uint8Array {
   const [KI, AP, BPP] = [AV + 1, AV + 2, AV + 3];
   const c = new Code();
   c.get(A).set(AP).get(BP).set(BPP).get(K).set(KI);
-  c.op(0x02, 0x40, 0x03, 0x40); // block, loop
-  c.get(KI).op(0x45, 0x0d, 0x01); // br_if out when k == 0
-  for (let j = 0; j < 2; j++) c.get(BPP).simd(V128_LOAD, 0x04, j * 16).set(B0 + j);
+  c.begin(CORE.BLOCK).begin(CORE.LOOP);
+  c.get(KI).op(CORE.I32_EQZ).br(CORE.BR_IF, 1); // leave the block when k == 0
+  for (let j = 0; j < 2; j++) c.get(BPP).simdMem(V128_LOAD, ALIGN.B16, j * 16).set(B0 + j);
   for (let i = 0; i < MR; i++) {
     c.get(AP);
-    if (i > 0) c.get(LDA).i32(i).op(0x6c, 0x6a); // ap + i * lda4
-    c.simd(V128_LOAD32_SPLAT, 0x02, 0).set(AV);
+    if (i > 0) c.get(LDA).i32(i).op(CORE.I32_MUL, CORE.I32_ADD); // ap + i * lda4
+    c.simdMem(V128_LOAD32_SPLAT, ALIGN.B4, 0).set(AV);
     for (let j = 0; j < 2; j++) {
       if (relaxed) c.get(AV).get(B0 + j).get(acc(i, j)).simd(F32X4_RELAXED_MADD);
       else c.get(acc(i, j)).get(AV).get(B0 + j).simd(F32X4_MUL).simd(F32X4_ADD);
       c.set(acc(i, j));
     }
   }
-  c.get(AP).i32(4).op(0x6a).set(AP);
-  c.get(BPP).i32(NR * 4).op(0x6a).set(BPP);
-  c.get(KI).i32(1).op(0x6b).set(KI);
-  c.op(0x0c, 0x00, 0x0b, 0x0b); // br loop; end loop; end block
+  c.get(AP).i32(4).op(CORE.I32_ADD).set(AP);
+  c.get(BPP).i32(NR * 4).op(CORE.I32_ADD).set(BPP);
+  c.get(KI).i32(1).op(CORE.I32_SUB).set(KI);
+  c.br(CORE.BR, 0).end(2); // next k; end loop, block
   for (let i = 0; i < MR; i++) {
     for (let j = 0; j < 2; j++) {
       // c + i * ldc4 + j * 16: load, add the accumulator, store back.
       c.get(C);
-      if (i > 0) c.get(LDC).i32(i).op(0x6c, 0x6a);
+      if (i > 0) c.get(LDC).i32(i).op(CORE.I32_MUL, CORE.I32_ADD);
       c.get(C);
-      if (i > 0) c.get(LDC).i32(i).op(0x6c, 0x6a);
-      c.simd(V128_LOAD, 0x04, j * 16).get(acc(i, j)).simd(F32X4_ADD).simd(V128_STORE, 0x04, j * 16);
+      if (i > 0) c.get(LDC).i32(i).op(CORE.I32_MUL, CORE.I32_ADD);
+      c.simdMem(V128_LOAD, ALIGN.B16, j * 16).get(acc(i, j)).simd(F32X4_ADD).simdMem(V128_STORE, ALIGN.B16, j * 16);
     }
   }
-  c.op(0x0b);
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  section(1, vec([[0x60, 6, I32, I32, I32, I32, I32, I32, 0]]), out);
-  if (shared) {
-    const limits = [0x03, 0x01]; // shared, with a maximum; 1 page to start
-    uleb(SHARED_MAX_PAGES, limits);
-    section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]), out);
-  }
-  section(3, vec([[0]]), out);
-  if (!shared) section(5, vec([[0x00, 0x01]]), out); // memory: 1 page to start, grown by the caller
-  section(7, vec([name('memory').concat([0x02, 0]), name('kernel').concat([0x00, 0])]), out);
-  section(10, vec([funcBody([[MR * 2 + 3, V128], [3, I32]], c)]), out);
-  return new Uint8Array(out);
+  c.end(); // function
+  return wasmModule((out) => {
+    section(SECTION.TYPE, vec([[FUNC_TYPE, 6, I32, I32, I32, I32, I32, I32, 0]]), out);
+    if (shared) {
+      const limits: number[] = [LIMITS.SHARED_MIN_MAX, 1]; // 1 page to start
+      uleb(SHARED_MAX_PAGES, limits);
+      section(SECTION.IMPORT, vec([[...name('env'), ...name('memory'), EXTERN.MEMORY, ...limits]]), out);
+    }
+    section(SECTION.FUNCTION, vec([[0]]), out);
+    if (!shared) section(SECTION.MEMORY, vec([[LIMITS.MIN, 1]]), out); // 1 page to start, grown by the caller
+    section(SECTION.EXPORT, vec([name('memory').concat([EXTERN.MEMORY, 0]), name('kernel').concat([EXTERN.FUNC, 0])]), out);
+    section(SECTION.CODE, vec([funcBody([[MR * 2 + 3, V128], [3, I32]], c)]), out);
+  });
 }
 
 /** One wasm memory holding packed weights and activations, and the kernel over it. */
