@@ -96,8 +96,9 @@ export function checkTargets(rows, quick) {
   const hybrid = find(rows, (r) => r.name === 'query.hybrid' && r.runtime === 'chromium' && r.n === 100000 && r.index !== 'lexical');
   add('chromium hybrid top-3 over 100k×512 (dense + BM25 + fusion, embedding excluded): p50 ≤ 10 ms', hybrid, hybrid && `p50 ${hybrid.p50_ms} ms, p95 ${hybrid.p95_ms} ms (${hybrid.index})`, hybrid && hybrid.p50_ms <= 10);
   const load = find(rows, (r) => r.name === 'index.load' && r.via === 'indexeddb' && r.n === 100000);
-  // The app's ready() builds both indexes, so this is also "the lexical index ready after a 100k reload".
-  add('index ready after reload of a 100k pool ≤ 3 s (chromium, IndexedDB; vector + lexical index)', load, load && `${load.p50_ms} ms (${load.index}; lexical build ${load.lexical_ms} ms)`, load && load.p50_ms <= 3000);
+  add('index ready after reload of a 100k pool ≤ 3 s (chromium, IndexedDB)', load, load && `${load.p50_ms} ms (${load.index})`, load && load.p50_ms <= 3000);
+  // The lexical index fills in behind ready() (the pool lists and edits meanwhile); retrieval waits for it.
+  add('lexical index ready after reload of a 100k pool ≤ 3 s (chromium)', load?.searchable_ms === undefined ? undefined : load, load && `${load.searchable_ms} ms (its build alone: ${load.lexical_ms} ms)`, load && load.searchable_ms <= 3000);
   // The real import path only: not the experiments or the insert-only comparison rows.
   const imp = find(rows, (r) => r.name === 'import' && r.n === 10000 && String(r.via).startsWith('pool file'));
   add('import 10k memories with vectors ≤ 2 s (chromium)', imp, imp && `${imp.p50_ms} ms via ${imp.via}`, imp && imp.p50_ms <= 2000);

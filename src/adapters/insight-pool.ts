@@ -7,7 +7,7 @@ import { resolveRetrieval, retrieveFrom, type RetrievalSources, type RetrievedMe
 import { formatPromptBlock } from '../core/prompt-block';
 import { nearCopiesInPool, nearText, type NearPool, type NearText } from '../core/near-copy';
 import type { VectorIndex } from './index/types';
-import { LexicalIndex } from './index/lexical';
+import { LexicalLoader } from './index/lexical-loader';
 import type { IndexKind } from './index/choose';
 import { MemoryStore, type StoredMemory } from './store';
 
@@ -74,8 +74,8 @@ export class InsightPool {
   /** Whole-text vectors by model and content hash (see wholeVectors). */
   private wholeCache = new Map<string, Float32Array>();
   private index!: VectorIndex;
-  /** BM25 over the memories' text, the other half of hybrid retrieval; rebuilt with the vector index. */
-  private lexical = new LexicalIndex();
+  /** BM25 over the memories' text, the other half of hybrid retrieval; rebuilt with the vector index, behind it. */
+  private lexical = new LexicalLoader();
   private indexRevision = -1;
   private rebuilds = 0;
   private keyMode: KeyMode = 'title';
@@ -103,9 +103,15 @@ export class InsightPool {
     return { model: this.model, dims: this.dims, keyMode: this.keyMode, index: this.index?.kind ?? 'none', runtime: this.embedder.runtime ?? 'unknown' };
   }
 
-  /** Resolves when the store is loaded and the index is built. */
+  /** Resolves when the store is loaded and the vector index is built (the lexical index may still be filling). */
   ready(): Promise<void> {
     return this.readyPromise;
+  }
+
+  /** Resolves when the lexical index is complete too, as retrieve() waits for it. */
+  async searchable(): Promise<void> {
+    await this.ready();
+    await this.lexical.ready();
   }
 
   subscribe(listener: Listener): () => void {
@@ -335,6 +341,7 @@ export class InsightPool {
     const resolved = resolveRetrieval(query, options);
     await this.ready();
     await this.syncIfStale();
+    await this.lexical.ready();
     const results = await retrieveFrom(this.sources(), resolved.query, resolved.options);
     return results.map((r) => ({ ...r, memory: publicMemory(r.memory as StoredMemory) }));
   }
@@ -541,7 +548,7 @@ export class InsightPool {
     const index = await this.options.createIndex(this.options.index ?? 'auto', this.dims, all.length);
     index.build(all.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
     this.index = index;
-    this.lexical.build(all);
+    this.lexical.rebuild(all);
     this.indexRevision = foreign.length ? await store.revision() : revision;
     this.rebuilds++;
   }

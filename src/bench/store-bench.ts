@@ -92,6 +92,9 @@ export async function timeLoad(dbName: string, n: number, dims: number): Promise
   const pool = new InsightPool({ store, embedder: refusingEmbedder(dims), createIndex: (k, d, s) => createIndex(k, d, s), index: 'auto' });
   await pool.ready();
   const tReady = performance.now();
+  // The lexical index fills in behind ready(); retrieval waits for it.
+  await pool.searchable();
+  const tSearchable = performance.now();
   const status = pool.indexStatus();
   // Where the time goes, measured again right after (IndexedDB now warm): reading every memory,
   // and building the same kind of index from their vectors.
@@ -112,6 +115,7 @@ export async function timeLoad(dbName: string, n: number, dims: number): Promise
     index: status.kind,
     via: 'indexeddb',
     p50_ms: round(tReady - t0, 1),
+    searchable_ms: round(tSearchable - t0, 1),
     open_ms: round(tOpen - t0, 1),
     read_ms: round(t2 - t1, 1),
     build_ms: round(t3 - t2, 1),

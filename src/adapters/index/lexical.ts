@@ -12,7 +12,8 @@
 import type { Memory } from '../../core/memory';
 import { indexTerm, queryTerms, tokens } from '../../core/terms';
 
-type Doc = Pick<Memory, 'id' | 'title' | 'content' | 'tags'> & { description?: string };
+export type LexicalDoc = Pick<Memory, 'id' | 'title' | 'content' | 'tags'> & { description?: string };
+type Doc = LexicalDoc;
 
 const FIELDS = ['title', 'description', 'content', 'tags'] as const;
 // Title and description say what the lesson is about in few words: a match there counts more than one in the
