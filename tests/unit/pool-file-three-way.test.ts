@@ -83,7 +83,7 @@ describe('three-way merge of pool files', () => {
     expect(JSON.parse(lines[1]).usage).toEqual({ retrieved: 13, helped: 6, hurt: 0, lastUsedAt: '2026-11-05T00:00:00.000Z' });
     // A memory new on one side keeps its counts as they are.
     const fresh = await merge([], [ours], []);
-    expect(JSON.parse(fresh.lines[1]).usage).toEqual(ours.usage);
+    expect(JSON.parse(fresh.lines[1]).usage).toEqual((ours as { usage?: unknown }).usage);
   });
 
   it('a plain (vector) file gets fresh counts and checksum and reads back; its vectors stay where the text did not change', async () => {
