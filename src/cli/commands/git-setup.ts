@@ -65,7 +65,7 @@ function shellQuote(s: string): string {
 
 function gitRoot(): string {
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
-  if (r.error) throw new InputError('git-setup: git is not installed (or not on PATH); use --print to see the settings');
-  if (r.status !== 0) throw new InputError(`git-setup: ${process.cwd()} is not inside a git repository; run it in your repository, or use --print to see the settings`);
+  if (r.error) throw new InputError('git is not installed (or not on PATH); use --print to see the settings');
+  if (r.status !== 0) throw new InputError(`${process.cwd()} is not inside a git repository; run it in your repository, or use --print to see the settings`);
   return r.stdout.trim();
 }

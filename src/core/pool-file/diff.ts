@@ -71,7 +71,8 @@ export function formatPoolDiff(diff: PoolDiff): string {
   return out.join('\n');
 }
 
-const SHOWN = new Set(['id', 'title', 'description', 'content', 'level', 'domain', 'outcome', 'scope', 'tags', 'embedding']);
+const SHOWN = new Set(['id', 'title', 'description', 'content', 'level', 'domain', 'outcome', 'scope', 'tags', 'sourceModel', 'createdAt', 'embedding']);
+const empty = (v: unknown) => v === undefined || (Array.isArray(v) ? v.length === 0 : v !== null && typeof v === 'object' && Object.keys(v).length === 0);
 
 function fieldText(v: unknown): string {
   if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.join(', ');
@@ -96,10 +97,10 @@ export function renderPoolText(file: RawPoolFile): string {
   for (const r of [...file.records].sort(byId)) {
     out.push(`## ${String(r.title)}`);
     const tags = Array.isArray(r.tags) && r.tags.length ? ` · tags ${(r.tags as unknown[]).join(', ')}` : '';
-    out.push(`${String(r.level ?? 'insight')} · ${String(r.domain ?? 'general')} · ${String(r.outcome ?? 'unknown')} · ${String(r.scope ?? 'task-agnostic')}${tags} · id ${r.id}`);
+    out.push(`${String(r.level ?? 'insight')} · ${String(r.domain ?? 'general')} · ${String(r.outcome ?? 'unknown')} · ${String(r.scope ?? 'task-agnostic')}${tags} · by ${String(r.sourceModel ?? 'unknown')} · ${String(r.createdAt ?? '')} · id ${r.id}`);
     if (r.description) out.push(`description: ${String(r.description)}`);
     out.push(...String(r.content ?? '').split('\n').map((l) => `  ${l}`));
-    for (const [k, v] of Object.entries(r)) if (!SHOWN.has(k) && v !== undefined) out.push(`${k}: ${fieldText(v)}`);
+    for (const [k, v] of Object.entries(r)) if (!SHOWN.has(k) && !empty(v)) out.push(`${k}: ${fieldText(v)}`);
     const w = guardWarning(r);
     if (w) out.push(`⚠ too specific to share: ${w}`);
     out.push('');
