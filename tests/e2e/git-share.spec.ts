@@ -64,3 +64,29 @@ test('Share panel "for git" export → CLI import keeps every field of every mem
   expect(imported.map(strip).sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
   expect(imported.every((m) => m.embedding?.model === 'insight-pool/use-lite' && m.embedding.dims === 512)).toBe(true);
 });
+
+test('a teammate who imports the git-form file in the app and exports it for git again writes the same bytes', async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await page.evaluate(() => window.insightPool.add({ title: 'Name the failing input', content: 'Say which input fails, not only that something fails.', domain: 'swe', provenance: { distiller: 'manual' } }));
+  const exportForGit = async (p: typeof page) => {
+    await p.getByRole('tab', { name: 'Share' }).click();
+    await p.getByTestId('export-for-git').check();
+    const download = p.waitForEvent('download');
+    await p.getByTestId('export').click();
+    return readFileSync((await (await download).path())!, 'utf8');
+  };
+  const first = await exportForGit(page);
+
+  const context = await browser.newContext();
+  const teammate = await context.newPage();
+  await openApp(teammate);
+  await teammate.evaluate(async () => window.insightPool.remove((await window.insightPool.list()).map((m) => m.id)));
+  await teammate.getByRole('tab', { name: 'Share' }).click();
+  await teammate.getByTestId('import-file').setInputFiles({ name: 'team-pool.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(first) });
+  await teammate.getByTestId('import-apply').click();
+  await expect(teammate.getByTestId('imported')).toContainText(`Imported ${first.trimEnd().split('\n').length - 1} memories`);
+  expect(await teammate.evaluate(async () => (await window.insightPool.list()).every((m) => m.provenance.importedFrom === 'team-pool.jsonl'))).toBe(true);
+  expect(await exportForGit(teammate)).toBe(first);
+  await context.close();
+});

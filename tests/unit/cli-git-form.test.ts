@@ -46,6 +46,21 @@ describe('CLI and the git form', () => {
     expect(JSON.parse(q.stdout).results).toHaveLength(1);
   });
 
+  it('a teammate who imports the team file and exports it for git again writes it byte for byte: no churn', async () => {
+    const dir = tempDir();
+    const mine = join(dir, 'mine.jsonl');
+    const team = join(dir, 'team-pool.jsonl');
+    for (const t of ['Reproduce first', 'Read the failing test']) await add(mine, t);
+    expect((await cli(['export', '--pool', mine, '--out', team, '--for-git'])).code).toBe(0);
+    const theirs = join(dir, 'theirs.jsonl');
+    expect((await cli(['import', team, '--pool', theirs])).code).toBe(0);
+    // Their copy says where it came from (importedFrom) — that stays in their pool, not in the team file.
+    expect(readFileSync(theirs, 'utf8')).toContain('"importedFrom":"team-pool.jsonl"');
+    const again = join(dir, 'again.jsonl');
+    expect((await cli(['export', '--pool', theirs, '--out', again, '--for-git'])).code).toBe(0);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(team, 'utf8'));
+  });
+
   it('refuses options the git form cannot honour', async () => {
     const dir = tempDir();
     const mine = join(dir, 'mine.jsonl');
