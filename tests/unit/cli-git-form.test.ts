@@ -1,6 +1,6 @@
 // The CLI on a team's git-form pool file: export --for-git writes it, and add / import / remove on it keep it in the
 // git form (sorted, no vectors, stable header), so a teammate can change the team file directly without churn.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPoolFile } from '../../src/core/pool-file';
@@ -67,5 +67,24 @@ describe('CLI and the git form', () => {
     await add(mine, 'Reproduce first');
     expect(await cli(['export', '--pool', mine, '--out', join(dir, 't.jsonl'), '--for-git', '--author', 'dana'])).toMatchObject({ code: 1 });
     expect((await cli(['export', '--pool', mine, '--out', join(dir, 't.jsonl.gz'), '--for-git'])).stderr).toMatch(/name the file \.jsonl, not \.gz/);
+  });
+
+  it('merge-driver: a broken side is refused with the file and line named, and ours is left as it was', async () => {
+    const dir = tempDir();
+    const mine = join(dir, 'mine.jsonl');
+    await add(mine, 'Reproduce first');
+    const ours = join(dir, 'ours.jsonl');
+    expect((await cli(['export', '--pool', mine, '--out', ours, '--for-git'])).code).toBe(0);
+    const before = readFileSync(ours, 'utf8');
+    const theirs = join(dir, 'theirs.jsonl');
+    writeFileSync(theirs, before + '{"id":"x","title":\n');
+    const r = await cli(['merge-driver', ours, ours, theirs, 'team-pool.jsonl']);
+    expect(r).toMatchObject({ code: 2, stderr: 'insight-pool merge-driver: team-pool.jsonl (theirs): line 3: not valid JSON\n' });
+    expect(readFileSync(ours, 'utf8')).toBe(before);
+    expect((await cli(['merge-driver', ours, ours])).code).toBe(1);
+    // textconv shows a broken file as it is, saying why, so git diff still works.
+    const t = await cli(['textconv', theirs]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^\(not a readable pool file: .*line 3: not valid JSON\)\n\{"format":"insight-pool"/);
   });
 });

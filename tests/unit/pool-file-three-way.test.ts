@@ -74,6 +74,13 @@ describe('three-way merge of pool files', () => {
     expect(differ.result.conflicts[0].fields).toEqual(['title', 'content']);
   });
 
+  it('a side emptied to 0 bytes deletes the base\'s memories but keeps the header and the other side\'s additions', async () => {
+    const result = threeWayMerge(await file([rec('a', 'A')]), await file([], null), await file([rec('a', 'A'), rec('b', 'B')]));
+    const lines = await mergedPoolLines(result);
+    expect(JSON.parse(lines[0])).toEqual(HEADER);
+    expect(lines.slice(1).map((l) => JSON.parse(l).id)).toEqual(['b']);
+  });
+
   it('usage: counters add both increments since the base (never below 0), lastUsedAt is the later date', async () => {
     const base = rec('a', 'A', { usage: { retrieved: 10, helped: 4, hurt: 2, lastUsedAt: '2026-11-01T00:00:00.000Z' } });
     const ours = rec('a', 'A', { usage: { retrieved: 12, helped: 4, hurt: 0, lastUsedAt: '2026-11-05T00:00:00.000Z' } });

@@ -113,10 +113,11 @@ const titleOf = (r: RawRecord | undefined) => (r && typeof r.title === 'string' 
 
 export function threeWayMerge(base: RawPoolFile, ours: RawPoolFile, theirs: RawPoolFile): ThreeWayResult {
   const notes: string[] = [];
+  if (!ours.header && !theirs.header) throw new PoolFileError('empty', 'both sides of the merge are empty: there is no pool file to merge');
   const hb = base.header;
-  const ha = ours.header;
-  const ht = theirs.header;
-  if (!ha && !ht) throw new PoolFileError('empty', 'both sides of the merge are empty: there is no pool file to merge');
+  // A side emptied to 0 bytes has no header: its header counts as unchanged, so the other side's (or the base's) stays.
+  const ha = ours.header ?? hb ?? theirs.header;
+  const ht = theirs.header ?? hb ?? ours.header;
 
   // Header: each field three-way; a field both sides changed differently keeps ours and is reported, not a conflict
   // (a description or a model name is not worth stopping a merge for; the records are).
