@@ -13,7 +13,7 @@
 import { keyText, type KeyMode } from '../memory';
 import { sha256OfLines } from './checksum';
 import { PoolFileError } from './errors';
-import { byId, canonicalHeader, canonicalRecord, gitFormLines, stableJson, type JsonObject } from './git-form';
+import { byId, canonicalHeader, canonicalRecord, stableJson, type JsonObject } from './git-form';
 import type { RawPoolFile, RawRecord } from './raw';
 import { GIT_FORM } from './schema';
 
@@ -238,10 +238,7 @@ export async function mergedPoolLines(result: ThreeWayResult): Promise<string[]>
     ];
   });
   const recordLines = blocks.flat();
-  if (result.header.form === GIT_FORM) {
-    // gitFormLines sorts and orders fields itself; conflict blocks are already in place, so only the header is taken.
-    return [gitFormLines(result.header, [])[0], ...recordLines];
-  }
+  if (result.header.form === GIT_FORM) return [JSON.stringify(canonicalHeader(result.header)), ...recordLines];
   const header: JsonObject = { ...result.header };
   if (!result.conflicts.length) {
     const records = result.entries.map((e) => e.record!);
