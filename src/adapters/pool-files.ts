@@ -8,7 +8,10 @@ import { modelFingerprint } from './model-library';
 declare const __APP_VERSION__: string;
 export const APP_VERSION = typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0';
 
-export type ExportChoice = Pick<ExportOptions, 'levels' | 'filter' | 'ids' | 'vectors'> & { gzip?: boolean; author?: string };
+export type ExportChoice = Pick<ExportOptions, 'levels' | 'filter' | 'ids' | 'vectors' | 'form'> & { gzip?: boolean; author?: string };
+
+/** The git form is committed under one stable name, not a dated one (docs/pool-format.md, "The git form"). */
+export const GIT_POOL_FILE_NAME = 'team-pool.jsonl';
 
 export async function exportPoolFile(pool: InsightPool, choice: ExportChoice): Promise<{ blob: Blob; fileName: string; count: number }> {
   const memories = await pool.list();
@@ -19,8 +22,10 @@ export async function exportPoolFile(pool: InsightPool, choice: ExportChoice): P
     keyMode,
     appVersion: APP_VERSION,
   };
-  const blob = await exportPool(memories, options);
-  return { blob, fileName: poolFileName(new Date(), Boolean(choice.gzip)), count: selectForExport(memories, choice).length };
+  // The git form is plain text for git to diff and merge: never gzip-compressed.
+  const blob = await exportPool(memories, choice.form === 'git' ? { ...options, gzip: false } : options);
+  const fileName = choice.form === 'git' ? GIT_POOL_FILE_NAME : poolFileName(new Date(), Boolean(choice.gzip));
+  return { blob, fileName, count: selectForExport(memories, choice).length };
 }
 
 export interface ImportPlan {

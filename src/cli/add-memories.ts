@@ -8,7 +8,7 @@ import { earlierNearCopy, nearCopiesInPool, nearText, type NearText } from '../c
 import { alignVectors, modelRef, type CliContext } from './context';
 import { InputError } from './errors';
 import { nearestIn } from './nearest';
-import { changing, loadPool, savePool } from './pool-store';
+import { changing, loadPool, savePool, keptHeader } from './pool-store';
 
 export interface Added {
   /** Stored by this call, in the order given. */
@@ -78,7 +78,7 @@ export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext,
       kept.push({ memory: m, whole: v });
     });
     const all = [...pool.memories, ...kept.map((k) => k.memory)];
-    await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+    await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, ...keptHeader(pool) });
     return { fresh: kept.map((k) => k.memory), holders, all, leftOut };
   });
 }

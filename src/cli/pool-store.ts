@@ -81,6 +81,15 @@ export interface SaveOptions {
   keyMode: KeyMode;
   appVersion: string;
   author?: string;
+  description?: string;
+  /** `git`: the pool file is a team's file in a repository; it stays in the git form (no vectors, sorted by id). */
+  form?: 'git';
+}
+
+/** What a command that rewrites a loaded pool keeps of its header: author, description, and the git form. */
+export function keptHeader(pool: CliPool): Pick<SaveOptions, 'author' | 'description' | 'form'> {
+  const h = pool.header;
+  return { author: h?.author, description: h?.description, ...(h?.form === 'git' ? { form: 'git' as const } : {}) };
 }
 
 export async function savePool(path: string, memories: Memory[], options: SaveOptions): Promise<void> {

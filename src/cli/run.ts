@@ -10,6 +10,9 @@ import { ADD_USAGE, addCommand } from './commands/add';
 import { EMBED_USAGE, embed } from './commands/embed';
 import { EVAL_USAGE, evalCommand } from './commands/eval';
 import { EXPORT_USAGE, exportCommand } from './commands/export';
+import { GIT_SETUP_USAGE, gitSetupCommand } from './commands/git-setup';
+import { MERGE_DRIVER_USAGE, mergeDriverCommand } from './commands/merge-driver';
+import { DIFF_USAGE, TEXTCONV_USAGE, diffCommand, textconvCommand } from './commands/pool-diff';
 import { IMPORT_USAGE, MERGE_USAGE, importCommand, mergeCommand } from './commands/import';
 import { INGEST_USAGE, ingest } from './commands/ingest';
 import { LIST_USAGE, listCommand } from './commands/list';
@@ -31,6 +34,10 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promi
   stats: { run: stats, usage: STATS_USAGE, summary: 'counts by level, domain, model; specificity distribution' },
   embed: { run: embed, usage: EMBED_USAGE, summary: 'embed stdin lines with the pool model, print JSON vectors' },
   eval: { run: evalCommand, usage: EVAL_USAGE, summary: 'retrieval quality on a labelled set, one row per configuration' },
+  diff: { run: diffCommand, usage: DIFF_USAGE, summary: 'memories added, removed and changed between two pool files, by title' },
+  'git-setup': { run: gitSetupCommand, usage: GIT_SETUP_USAGE, summary: 'let git merge (by memory id) and diff (by title) the pool files of a repository' },
+  'merge-driver': { run: mergeDriverCommand, usage: MERGE_DRIVER_USAGE, summary: 'three-way merge of a pool file, for git (set up by git-setup)' },
+  textconv: { run: textconvCommand, usage: TEXTCONV_USAGE, summary: 'a pool file as readable text, for git diff (set up by git-setup)' },
 };
 
 export function usage(): string {
@@ -46,7 +53,7 @@ export function usage(): string {
     '',
     'Pool files: .jsonl or .jsonl.gz (docs/pool-format.md). Foreign files for import/merge: ReasoningBank markdown,',
     'Dynamic Cheatsheet <memory_item> blocks, CLAUDE.md / AGENTS.md, .cursor/rules/*.mdc.',
-    'Exit codes: 0 ok, 1 usage error, 2 bad input (the message names file/line/field), 3 other failure.',
+    'Exit codes: 0 ok, 1 usage error, 2 bad input (the message names file/line/field), 3 other failure, 4 merge conflicts left.',
   ].join('\n');
 }
 

@@ -7,7 +7,7 @@ import { num, oneOf, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
 import { UsageError } from '../errors';
 import { nearestIn } from '../nearest';
-import { changing, loadMemoryFile, loadPool, savePool, type CliPool } from '../pool-store';
+import { changing, loadMemoryFile, loadPool, savePool, type CliPool, keptHeader } from '../pool-store';
 
 export const IMPORT_USAGE = `insight-pool import <file> --pool <file> [--threshold 0.95] [--near keep-both|keep-existing|keep-incoming] [--skip-flagged] [--domain d] [--model id] [--dry-run]`;
 export const MERGE_USAGE = `insight-pool merge <a.jsonl> <b> --out <c.jsonl[.gz]> [--threshold 0.95] [--near keep-both|keep-existing|keep-incoming] [--skip-flagged] [--model id]`;
@@ -54,7 +54,7 @@ function mergeAndSave(from: string, to: string, create: boolean, batch: Incoming
   return changing(to, dryRun, ctx, async () => {
     const pool = await loadPool(from, create);
     const merged = await mergeInto(pool, batch, settings, ctx);
-    if (!dryRun) await savePool(to, merged.memories, { model: merged.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+    if (!dryRun) await savePool(to, merged.memories, { model: merged.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, ...keptHeader(pool) });
     return merged;
   });
 }

@@ -3,7 +3,7 @@
 import { parse, requireStr } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, InputError, UsageError } from '../errors';
-import { changing, loadPool, savePool } from '../pool-store';
+import { changing, loadPool, savePool, keptHeader } from '../pool-store';
 
 export const REMOVE_USAGE = `insight-pool remove <id…> --pool <file> [--dry-run]`;
 
@@ -20,7 +20,7 @@ export async function removeCommand(argv: string[], ctx: CliContext): Promise<nu
     const unknown = [...ids].filter((id) => !gone.some((m) => m.id === id));
     if (unknown.length) throw new InputError(`${poolPath}: no memory with id ${unknown.map((id) => `"${id}"`).join(', ')}; nothing removed`);
     const kept = pool.memories.filter((m) => !ids.has(m.id));
-    if (!dryRun) await savePool(poolPath, kept, { model: pool.header!.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, author: pool.header?.author });
+    if (!dryRun) await savePool(poolPath, kept, { model: pool.header!.model, keyMode: pool.keyMode, appVersion: ctx.appVersion, ...keptHeader(pool) });
     for (const m of gone) ctx.out(`${dryRun ? 'would remove' : 'removed'} ${m.id}  ${m.level}  ${m.title}`);
     ctx.note(`${poolPath}: ${dryRun ? 'would have' : 'now has'} ${kept.length} memories`);
     return EXIT.ok;

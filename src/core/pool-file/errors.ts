@@ -19,7 +19,8 @@ export type PoolFileErrorCode =
   | 'line-too-long'
   | 'gzip'
   | 'aborted'
-  | 'foreign';
+  | 'foreign'
+  | 'conflict';
 
 export class PoolFileError extends Error {
   constructor(

@@ -36,3 +36,8 @@ export {
 export { detectFormat, readMemoryFile, MEMORY_FILE_FORMATS, type MemoryFileFormat, type ReadMemoryFileOptions } from './detect';
 export { gzipBytes, isGzip } from './gzip';
 export type { ForeignOptions } from './foreign/common';
+export { GIT_FORM, type PoolFileHeaderLine } from './schema';
+export { gitFormLines, gitHeader, canonicalRecord, shareableProvenance, stableJson, CONFLICT_MARKER, type JsonObject } from './git-form';
+export { readRawPoolFile, type RawPoolFile, type RawRecord } from './raw';
+export { threeWayMerge, mergedPoolLines, mergeUsage, describeConflict, type ThreeWayResult, type MergeConflict, type MergedEntry } from './three-way';
+export { diffPools, formatPoolDiff, renderPoolText, guardWarning, type PoolDiff, type ChangedMemory } from './diff';

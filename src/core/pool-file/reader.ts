@@ -6,7 +6,8 @@ import { lineError, PoolFileError } from './errors';
 import { scanMemory, type InjectionFlag } from './injection';
 import { formatBytes } from './bytes';
 import { readLines, type PoolSource, type ReadProgress } from './lines';
-import { describeIssue, headerSchema, POOL_FORMAT, POOL_VERSION, recordSchema, type ModelRef, type PoolFileHeader } from './schema';
+import { describeIssue, headerSchema, POOL_FORMAT, POOL_VERSION, recordSchema, type ModelRef, type PoolFileHeader, type PoolFileHeaderLine } from './schema';
+import { conflictMarkerError } from './git-form';
 import { bytesPerValue, decodeVector } from './vector-codec';
 
 export interface ReadLimits {
@@ -60,7 +61,7 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
     maxRecords: options.maxRecords ?? DEFAULT_READ_LIMITS.maxRecords,
     maxLineChars: options.maxLineChars ?? DEFAULT_READ_LIMITS.maxLineChars,
   };
-  let header: PoolFileHeader | undefined;
+  let header: PoolFileHeaderLine | undefined;
   const entries: IncomingEntry[] = [];
   const hashed: Uint8Array[] = [];
   const ids = new Map<string, number>();
@@ -85,12 +86,16 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
     if (line.number === 1) {
       // A byte-order mark from a Windows editor is not part of the JSON.
       header = parseHeader(line.text.replace(/^\uFEFF/, ''), line.terminated);
-      if (header.counts.records > limits.maxRecords) throw tooMany(header.counts.records, limits.maxRecords);
+      if (header.counts && header.counts.records > limits.maxRecords) throw tooMany(header.counts.records, limits.maxRecords);
       continue;
     }
     const h = header!;
     if (line.text.trim() === '' && line.terminated === false) continue;
-    if (entries.length >= h.counts.records) {
+    const marker = conflictMarkerError(line.text, line.number);
+    if (marker) throw marker;
+    // Without counts (the git form) a blank line is just a blank line; with them, one past the end is tolerated too.
+    if (!h.counts && line.text.trim() === '') continue;
+    if (h.counts && entries.length >= h.counts.records) {
       if (line.text.trim() === '') continue;
       throw lineError('counts', line.number, undefined, `more records than the header's counts.records (${h.counts.records}): the file was altered or corrupted`);
     }
@@ -99,7 +104,11 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
     try {
       json = JSON.parse(line.text);
     } catch {
-      if (!line.terminated) throw truncated(h, entries.length, line.number);
+      if (!line.terminated) {
+        throw h.counts
+          ? truncated(h.counts.records, entries.length, line.number)
+          : new PoolFileError('truncated', `truncated file: it ends inside a record on line ${line.number}; the download or copy was cut off`, line.number);
+      }
       throw lineError('json', line.number, undefined, line.text.trim() === '' ? 'empty line where a record was expected' : 'not valid JSON');
     }
     const entry = await parseRecord(json, line.number, h);
@@ -115,15 +124,17 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
   }
 
   if (!header) throw new PoolFileError('empty', 'empty file: expected an insight-pool header on line 1');
-  if (entries.length < header.counts.records) throw truncated(header, entries.length, lastLine + 1);
-  if (vectors !== header.counts.vectors) {
-    throw new PoolFileError('counts', `the header's counts.vectors is ${header.counts.vectors} but the file has ${vectors} vectors: the file was altered or corrupted`, 1, 'header.counts.vectors');
+  const counted = countRecords(entries);
+  // A header without counts (the git form) has nothing to check them against: git itself guards the file's integrity.
+  const stated = header.counts ?? counted;
+  if (entries.length < stated.records) throw truncated(stated.records, entries.length, lastLine + 1);
+  if (vectors !== stated.vectors) {
+    throw new PoolFileError('counts', `the header's counts.vectors is ${stated.vectors} but the file has ${vectors} vectors: the file was altered or corrupted`, 1, 'header.counts.vectors');
   }
-  const levels = Object.entries(header.counts.levels);
+  const levels = Object.entries(stated.levels);
   if (levels.length) {
-    const actual: Record<string, number> = {};
-    for (const e of entries) actual[e.memory.level] = (actual[e.memory.level] ?? 0) + 1;
-    const wrong = Object.keys({ ...actual, ...header.counts.levels }).find((l) => (actual[l] ?? 0) !== ((header!.counts.levels as Record<string, number>)[l] ?? 0));
+    const actual: Record<string, number> = counted.levels;
+    const wrong = Object.keys({ ...actual, ...stated.levels }).find((l) => (actual[l] ?? 0) !== ((stated.levels as Record<string, number>)[l] ?? 0));
     if (wrong) {
       throw new PoolFileError('counts', `the header's counts.levels.${wrong} does not match the records: the file was altered or corrupted`, 1, `header.counts.levels.${wrong}`);
     }
@@ -142,7 +153,7 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
   progress();
   return {
     format: POOL_FORMAT,
-    header,
+    header: { ...header, counts: stated },
     fileName: options.fileName,
     author: header.author,
     model: header.vectors === 'none' ? undefined : header.model,
@@ -150,10 +161,16 @@ export async function readPoolFile(source: PoolSource, options: ReadOptions = {}
   };
 }
 
-function truncated(header: PoolFileHeader, found: number, line: number): PoolFileError {
+function countRecords(entries: IncomingEntry[]): PoolFileHeader['counts'] {
+  const levels: Record<string, number> = {};
+  for (const e of entries) levels[e.memory.level] = (levels[e.memory.level] ?? 0) + 1;
+  return { records: entries.length, vectors: entries.filter((e) => e.memory.embedding).length, levels };
+}
+
+function truncated(records: number, found: number, line: number): PoolFileError {
   return new PoolFileError(
     'truncated',
-    `truncated file: the header announces ${header.counts.records} records but the file ends after ${found} (line ${line}); the download or copy was cut off`,
+    `truncated file: the header announces ${records} records but the file ends after ${found} (line ${line}); the download or copy was cut off`,
     line,
   );
 }
@@ -162,7 +179,9 @@ function tooMany(n: number, max: number): PoolFileError {
   return new PoolFileError('too-many-records', `too many records: the file has ${n}, the limit is ${max}`, 1, 'header.counts.records');
 }
 
-function parseHeader(text: string, terminated: boolean): PoolFileHeader {
+function parseHeader(text: string, terminated: boolean): PoolFileHeaderLine {
+  const marker = conflictMarkerError(text, 1);
+  if (marker) throw marker;
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -194,7 +213,7 @@ function parseHeader(text: string, terminated: boolean): PoolFileHeader {
   return parsed.data;
 }
 
-async function parseRecord(json: unknown, line: number, header: PoolFileHeader): Promise<IncomingEntry> {
+async function parseRecord(json: unknown, line: number, header: PoolFileHeaderLine): Promise<IncomingEntry> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw lineError('record', line, 'record', 'must be a JSON object');
   const parsed = recordSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {

@@ -6,6 +6,8 @@ import { VECTOR_ENCODINGS } from './vector-codec';
 
 export const POOL_FORMAT = 'insight-pool';
 export const POOL_VERSION = 1;
+/** Value of `header.form` for the form kept in git (see git-form.ts). */
+export const GIT_FORM = 'git';
 
 /** Largest embedding width a file may declare: far above any sentence model, small enough to bound a record. */
 export const MAX_DIMS = 8_192;
@@ -33,8 +35,12 @@ export const headerSchema = z
   .object({
     format: z.literal(POOL_FORMAT, { error: `must be "${POOL_FORMAT}"` }),
     version: z.literal(POOL_VERSION, { error: `must be ${POOL_VERSION}` }),
-    createdAt: z.iso.datetime({ error: 'must be an ISO-8601 date-time' }),
-    appVersion: nonEmpty(64),
+    /** `git`: the form kept in a repository (git-form.ts): sorted by id, no vectors, nothing that depends on the record set. */
+    form: z.literal(GIT_FORM, { error: `must be "${GIT_FORM}" when present` }).optional(),
+    // createdAt, appVersion and counts are always written by a plain export; the git form leaves them out because
+    // they change with every export or every added memory, and a header line both branches change is a git conflict.
+    createdAt: z.iso.datetime({ error: 'must be an ISO-8601 date-time' }).optional(),
+    appVersion: nonEmpty(64).optional(),
     model: modelRefSchema,
     keyMode: z.enum(KEY_MODES, { error: `must be one of ${KEY_MODES.join(', ')}` }),
     /** Encoding of every vector in the file, or `none` when the file carries no vectors. */
@@ -45,7 +51,8 @@ export const headerSchema = z
         vectors: count,
         levels: z.partialRecord(z.enum(LEVELS, { error: `keys must be among ${LEVELS.join(', ')}` }), count).default({}),
       })
-      .strict(),
+      .strict()
+      .optional(),
     /** sha256 (hex) over the record lines; optional so other tools can write files, always written by this app. */
     checksum: z
       .string({ error: 'must be a string' })
@@ -55,9 +62,13 @@ export const headerSchema = z
     author: z.string({ error: 'must be a string' }).max(200, { error: 'is too long (max 200 characters)' }).optional(),
     description: z.string({ error: 'must be a string' }).max(2_000, { error: 'is too long (max 2000 characters)' }).optional(),
   })
-  .strict();
+  .strict()
+  .refine((h) => h.form !== GIT_FORM || h.vectors === 'none', { error: 'the git form carries no vectors (vectors must be "none")', path: ['vectors'] });
 
-export type PoolFileHeader = z.output<typeof headerSchema>;
+/** The header line as written: counts may be absent (git form, or a file another tool wrote). */
+export type PoolFileHeaderLine = z.output<typeof headerSchema>;
+/** The header a reader returns: counts always known (taken from the records when the line had none). */
+export type PoolFileHeader = Omit<PoolFileHeaderLine, 'counts'> & { counts: NonNullable<PoolFileHeaderLine['counts']> };
 export type PoolFileHeaderInput = z.input<typeof headerSchema>;
 
 /** A record is a complete memory (id and createdAt required, so a round trip is exact) plus its optional vector. */

@@ -4,7 +4,8 @@
 import { LEVELS, matchesFilter, type KeyMode, type Level, type Memory, type MemoryFilter } from '../memory';
 import { sha256OfLines } from './checksum';
 import { collect, gzipStream } from './gzip';
-import { POOL_FORMAT, POOL_VERSION, type PoolFileHeader, type PoolRecord } from './schema';
+import { gitFormLines, gitHeader, shareableProvenance } from './git-form';
+import { POOL_FORMAT, POOL_VERSION, type PoolFileHeader, type PoolFileHeaderLine, type PoolRecord } from './schema';
 import { encodeVector, type VectorEncoding } from './vector-codec';
 
 const utf8 = new TextEncoder();
@@ -26,9 +27,15 @@ export interface ExportOptions {
   author?: string;
   description?: string;
   now?: Date;
+  /**
+   * `git`: the form a team keeps in its repository (git-form.ts) — sorted by id, no vectors, a header without
+   * counts, checksum, dates or author. `vectors` and `author` are ignored.
+   */
+  form?: 'git';
 }
 
 export interface EncodedPoolFile {
+  /** The header; for the git form its counts are reported here but not written to the file. */
   header: PoolFileHeader;
   /** Header line then record lines, without newlines. */
   lines: string[];
@@ -67,6 +74,17 @@ export function toRecord(memory: Memory, options: Pick<ExportOptions, 'model' | 
 
 export async function encodePoolFile(memories: Memory[], options: ExportOptions): Promise<EncodedPoolFile> {
   const selected = selectForExport(memories, options);
+  if (options.form === 'git') {
+    const header = gitHeader({ model: options.model, keyMode: options.keyMode, description: options.description });
+    const records = selected.map((m) => {
+      const record: PoolRecord = toRecord(m, { ...options, vectors: 'none' });
+      return { ...record, provenance: shareableProvenance(record.provenance) };
+    });
+    const levels: Partial<Record<Level, number>> = {};
+    for (const m of selected) levels[m.level] = (levels[m.level] ?? 0) + 1;
+    const counts = { records: records.length, vectors: 0, levels };
+    return { header: { ...(header as PoolFileHeaderLine), counts }, lines: gitFormLines(header, records) };
+  }
   const records = selected.map((m) => toRecord(m, options));
   const lines = records.map((r) => JSON.stringify(r));
   const levels: Partial<Record<Level, number>> = {};
