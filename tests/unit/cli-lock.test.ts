@@ -87,7 +87,14 @@ describe('one pool file, several writers', () => {
     const before = readFileSync(pool);
     let entered = false;
     let release!: () => void;
-    const holder = withPoolLock(pool, () => new Promise<void>((resolve) => (release = resolve)));
+    let inside!: () => void;
+    const holding = new Promise<void>((resolve) => (inside = resolve));
+    const holder = withPoolLock(pool, () => new Promise<void>((resolve) => {
+      release = resolve;
+      inside();
+    }));
+    // Taking the lock is asynchronous: the second writer starts once the first one holds it.
+    await holding;
     await expect(withPoolLock(pool, async () => (entered = true), { waitMs: 300 })).rejects.toThrow(
       new RegExp(`${pool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is being written by another insight-pool process \\(pid ${process.pid} on ${hostname()}`),
     );
