@@ -410,6 +410,12 @@ describe('ingest and stats', () => {
     expect(stats.embeddingModels).toEqual({ 'insight-pool/use-lite': expected.length });
     const hist = Object.values(stats.specificity.histogram) as number[];
     expect(hist.reduce((a, b) => a + b, 0)).toBe(expected.length);
+    // The miner labels what it mines: every insight counted under its pattern's category, none guessed.
+    const byCategory: Record<string, number> = {};
+    for (const m of expected) byCategory[m.category!] = (byCategory[m.category!] ?? 0) + 1;
+    expect(Object.fromEntries(Object.entries(stats.categories).filter(([, n]) => n))).toEqual(byCategory);
+    expect(Object.keys(stats.categories)).toHaveLength(7);
+    expect(stats.categoriesGuessed).toBe(0);
     // One domain: nothing to mix.
     expect(stats.mixing).toEqual({ trajectory: null, workflow: null, summary: null, insight: null });
     const text = await cli(['stats', '--pool', pool]);

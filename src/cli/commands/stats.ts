@@ -4,6 +4,7 @@ import { LEVELS, type Memory } from '../../core/memory';
 import { memoryText, specificity, WARN_THRESHOLD } from '../../core/guard';
 import { scanMemory } from '../../core/pool-file';
 import { mixingWarning, MIXING_K, poolMixing } from '../../core/mixing';
+import { categoryCounts, categoryOf } from '../../core/category';
 import { parse, requireStr } from '../args';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
@@ -54,6 +55,9 @@ export function poolStats(memories: Memory[]) {
     flagged: memories.filter((m) => scanMemory(m).length > 0).length,
     /** Per level: 1 = domains intermingle among nearest neighbours, 0 = each domain its own cluster; null = < 2 domains. */
     mixing,
+    /** Insights per procedural category: their own when set, else the offline classifier's guess (counted in categoriesGuessed). */
+    categories: categoryCounts(memories),
+    categoriesGuessed: memories.filter((m) => m.level === 'insight' && categoryOf(m).guessed).length,
     warnings: [mixingWarning(mixing)].filter((w): w is string => w !== undefined),
     specificity: {
       warnAbove: WARN_THRESHOLD,
@@ -96,6 +100,7 @@ export async function stats(argv: string[], ctx: CliContext): Promise<number> {
   ctx.out(`flagged as possible prompt injection: ${s.flagged}`);
   ctx.out(`domain mixing among the ${MIXING_K} nearest of the same level (1 = domains intermingle, 0 = each its own cluster):`);
   for (const [k, v] of Object.entries(s.mixing)) ctx.out(`  ${v === null ? '      –' : v.toFixed(3).padStart(7)}  ${k}${v === null ? ' (fewer than two domains)' : ''}`);
+  table(`insight categories (${s.categoriesGuessed} guessed by the offline classifier)`, s.categories);
   for (const w of s.warnings) ctx.out(`warning: ${w}`);
   return 0;
 }
