@@ -87,22 +87,33 @@ export function mixingScore(points: readonly MixingPoint[], k = MIXING_K, maxQue
 
 export type LevelMixing = Record<Level, number | null>;
 
+export interface LevelPoint extends MixingPoint {
+  level: Level;
+}
+
 /**
- * The mixing score of each level over the memories that carry a vector of the pool's (most common) embedding model;
- * memories without one are left out, as vectors of two models are never compared.
+ * The points the score is computed over: memories that carry a vector of the pool's (most common) embedding model;
+ * the others are left out, as vectors of two models are never compared.
  */
-export function poolMixing(memories: readonly Memory[], k = MIXING_K): LevelMixing {
+export function mixingPoints(memories: readonly Memory[]): LevelPoint[] {
   const models = new Map<string, number>();
   for (const m of memories) if (m.embedding) models.set(m.embedding.model, (models.get(m.embedding.model) ?? 0) + 1);
   const model = [...models.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  return memories
+    .filter((m) => m.embedding?.model === model)
+    .map((m) => ({ id: m.id, level: m.level, domain: m.domain, vector: m.embedding!.vector }));
+}
+
+/** The mixing score of each level, each over that level's points only. */
+export function mixingByLevel(points: readonly LevelPoint[], k = MIXING_K): LevelMixing {
   const out = {} as LevelMixing;
-  for (const level of LEVELS) {
-    const points = memories
-      .filter((m) => m.level === level && m.embedding?.model === model)
-      .map((m) => ({ id: m.id, domain: m.domain, vector: m.embedding!.vector }));
-    out[level] = mixingScore(points, k);
-  }
+  for (const level of LEVELS) out[level] = mixingScore(points.filter((p) => p.level === level), k);
   return out;
+}
+
+/** Per level, over the memories with a vector of the pool's model (see mixingPoints). */
+export function poolMixing(memories: readonly Memory[], k = MIXING_K): LevelMixing {
+  return mixingByLevel(mixingPoints(memories), k);
 }
 
 /** The warning `stats` prints (and the Map tab shows) when insights cluster by domain; undefined when they do not. */
