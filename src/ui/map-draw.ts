@@ -40,8 +40,8 @@ function trace(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number
   }
 }
 
-/** Clears the canvas and draws the points (with `highlight`, if any, ringed on top). The context is in CSS pixels. */
-export function drawPoints(ctx: CanvasRenderingContext2D, points: readonly DrawnPoint[], width: number, height: number, radius: number, highlight = -1): void {
+/** Clears the canvas and draws the points. The context is in CSS pixels. */
+export function drawPoints(ctx: CanvasRenderingContext2D, points: readonly DrawnPoint[], width: number, height: number, radius: number): void {
   ctx.clearRect(0, 0, width, height);
   const groups = new Map<string, DrawnPoint[]>();
   for (const p of points) {
@@ -58,14 +58,16 @@ export function drawPoints(ctx: CanvasRenderingContext2D, points: readonly Drawn
     ctx.fill();
   }
   ctx.globalAlpha = 1;
-  const h = points[highlight];
-  if (h) {
-    ctx.beginPath();
-    trace(ctx, h.shape, h.x, h.y, radius + 3);
-    ctx.lineWidth = 2;
-    ctx.strokeStyle = '#111';
-    ctx.stroke();
-  }
+}
+
+/** Rings one point (the hovered one) on top of what is drawn. */
+export function highlightPoint(ctx: CanvasRenderingContext2D, p: DrawnPoint | undefined, radius: number): void {
+  if (!p) return;
+  ctx.beginPath();
+  trace(ctx, p.shape, p.x, p.y, radius + 3);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = '#111';
+  ctx.stroke();
 }
 
 /** Index of the point nearest (x, y) within `maxDistance` CSS pixels, or -1. */
