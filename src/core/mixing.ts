@@ -45,9 +45,12 @@ export function mixingScore(points: readonly MixingPoint[], k = MIXING_K, maxQue
   for (const p of points) sizes.set(p.domain, (sizes.get(p.domain) ?? 0) + 1);
   if (n < 2 || sizes.size < 2) return null;
   const kk = Math.min(k, n - 1);
-  const vectors = points.map((p) => unit(p.vector));
-  const dims = vectors[0].length;
-  if (vectors.some((v) => v.length !== dims)) throw new Error('mixing: vectors of different dims (different embedding models) cannot be compared');
+  const dims = points[0].vector.length;
+  if (points.some((p) => p.vector.length !== dims)) throw new Error('mixing: vectors of different dims (different embedding models) cannot be compared');
+  // One contiguous block of unit vectors: the scan below is the whole cost, and flat typed-array reads are what JS
+  // engines make fast.
+  const flat = new Float32Array(n * dims);
+  points.forEach((p, i) => flat.set(unit(p.vector), i * dims));
   // Queries in id order, so callers that list the pool in different orders sample the same memories.
   const order = points.map((_, i) => i).sort((a, b) => (points[a].id < points[b].id ? -1 : points[a].id > points[b].id ? 1 : 0));
   const step = n > maxQueries ? n / maxQueries : 1;
@@ -60,12 +63,12 @@ export function mixingScore(points: readonly MixingPoint[], k = MIXING_K, maxQue
   for (const i of queries) {
     topScore.fill(-Infinity);
     topIdx.fill(-1);
-    const a = vectors[i];
+    const a = flat.subarray(i * dims, (i + 1) * dims);
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
-      const b = vectors[j];
+      const off = j * dims;
       let s = 0;
-      for (let t = 0; t < dims; t++) s += a[t] * b[t];
+      for (let t = 0; t < dims; t++) s += a[t] * flat[off + t];
       if (s <= topScore[kk - 1]) continue;
       // Insertion into the sorted top-k (k is 10: cheaper than a heap).
       let pos = kk - 1;

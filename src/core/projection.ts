@@ -134,7 +134,8 @@ export function project(vectors: readonly ArrayLike<number>[], options: Projecti
   if (n === 1) return { coords: Float32Array.from([0.5, 0.5]), method: 'none' };
   options.onProgress?.({ stage: 'pca', done: 0, total: 1 });
   if (n < UMAP_MIN_POINTS) return { coords: fit(principalComponents(vectors, 2, seed)), method: 'pca' };
-  const reduced = principalComponents(vectors, PCA_DIMS, seed).map((r) => Array.from(r));
+  // Three rounds: the subspace only has to keep neighbourhoods for UMAP's search, not match the exact components.
+  const reduced = principalComponents(vectors, PCA_DIMS, seed, 3).map((r) => Array.from(r));
   options.onProgress?.({ stage: 'neighbours', done: 0, total: 1 });
   const umap = new UMAP({
     random: seededRandom(seed),
