@@ -201,7 +201,7 @@ async function mapRows(args, url, quick, log) {
       return { p50_ms: round(pct(times, 0.5)), p95_ms: round(pct(times, 0.95)), reps: times.length };
     };
     const rows = [
-      { ...base, via: 'projection + mixing in the worker (UMAP after PCA to 50-d)', p50_ms: projectionMs, wall_ms: wall },
+      { ...base, via: 'projection in the worker (PCA to 50-d, then UMAP)', p50_ms: projectionMs, wall_ms: wall },
       { ...base, via: 'redraw after a filter change (canvas)', ...(await sample('filter')) },
       { ...base, via: 'hover: hit-test + redraw (canvas)', ...(await sample('hover')) },
     ];
