@@ -54,17 +54,18 @@ test('the demo pool: one point per memory, hover names it, click opens it, mixin
   expect(points).toHaveLength(count);
   expect(new Set(points.map((p) => p.id)).size).toBe(count);
 
-  // Hover the point farthest from the others' crowd, so no neighbour is nearer to the cursor.
-  const box = (await page.getByTestId('map-canvas').boundingBox())!;
+  // Hover the point farthest from the others, so no neighbour is nearer to the cursor. Positions are relative to the
+  // canvas: Playwright scrolls it into view first.
+  const canvas = page.getByTestId('map-canvas');
   const lonely = points.reduce((best, p) => {
     const nearest = Math.min(...points.filter((q) => q !== p).map((q) => Math.hypot(q.x - p.x, q.y - p.y)));
     return nearest > best.d ? { p, d: nearest } : best;
   }, { p: points[0], d: -1 }).p;
-  await page.mouse.move(box.x + lonely.x, box.y + lonely.y);
+  await canvas.hover({ position: { x: lonely.x, y: lonely.y } });
   await expect(page.getByTestId('map-tooltip')).toContainText(lonely.title);
-  await page.mouse.click(box.x + lonely.x, box.y + lonely.y);
+  await canvas.click({ position: { x: lonely.x, y: lonely.y } });
   await expect(page.getByTestId('map-selected')).toContainText(lonely.title);
-  await page.mouse.move(box.x + 2, box.y + 2);
+  await canvas.hover({ position: { x: 1, y: 1 } });
   await expect(page.getByTestId('map-tooltip')).toHaveCount(0);
 
   const stats = await expectMixingLikeCli(page);
