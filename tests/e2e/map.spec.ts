@@ -127,3 +127,23 @@ test('a category set in the Memories tab is kept, shown, and filters the list an
   await page.getByLabel('map category').selectOption('algorithmic-strategy');
   await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-points', String(shown));
 });
+
+test('the map is computed once per pool state: switching tabs and reloading reuse it, a new memory recomputes it', async ({ page }) => {
+  await openApp(page);
+  await openMap(page);
+  const canvas = page.getByTestId('map-canvas');
+  const first = await canvas.getAttribute('data-computed-at');
+  expect(first).toBeTruthy();
+  await page.getByRole('tab', { name: 'Memories' }).click();
+  await openMap(page);
+  await expect(canvas).toHaveAttribute('data-computed-at', first!);
+  await page.reload();
+  await page.evaluate(() => window.insightPool.ready());
+  await openMap(page);
+  await expect(canvas).toHaveAttribute('data-computed-at', first!);
+  const count = await page.evaluate(() => window.insightPool.count());
+
+  await page.evaluate(() => window.insightPool.add({ title: 'Read the failing assertion before the stack trace', content: 'The assertion says what was expected; the trace only says where.', domain: 'swe' }));
+  await expect(canvas).toHaveAttribute('data-points', String(count + 1));
+  await expect(canvas).not.toHaveAttribute('data-computed-at', first!);
+});

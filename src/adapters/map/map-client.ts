@@ -4,6 +4,7 @@ import type { Memory } from '../../core/memory';
 import { mixingPoints, type LevelMixing } from '../../core/mixing';
 import { DEFAULT_SEED, type ProjectionProgress } from '../../core/projection';
 import type { MapReply, MapRequest } from './protocol';
+import { storedMap, storeMap } from './map-store';
 
 export interface PoolMap {
   /** What was projected: changes whenever a memory is added, removed, re-embedded or moved to another level/domain. */
@@ -15,6 +16,8 @@ export interface PoolMap {
   mixing: LevelMixing;
   /** Projection time in the worker. */
   ms: number;
+  /** When the worker computed it (ISO): unchanged while the map is reused, from memory or from storage. */
+  computedAt: string;
 }
 
 /** Memories with a vector of the pool's model (the same ones the mixing score uses), in id order. */
@@ -23,10 +26,28 @@ function mappable(memories: readonly Memory[]): Memory[] {
   return memories.filter((m) => keep.has(m.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/**
+ * What the map depends on, hashed: per memory its id, level, domain, model and a few vector values (a re-embedded
+ * memory gets a new vector). Not the key text: with the whole-text key that would be every memory's full text.
+ */
 export function mapSignature(memories: readonly Memory[]): string {
-  return mappable(memories)
-    .map((m) => `${m.id}\u0001${m.level}\u0001${m.domain}\u0001${m.embedding!.model}\u0001${m.embedding!.key}`)
-    .join('\u0002');
+  // Two FNV-1a 32-bit hashes with different offsets: 64 bits, so two pool states colliding is not a practical concern.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  let count = 0;
+  const feed = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
+    }
+  };
+  for (const m of mappable(memories)) {
+    const v = m.embedding!.vector;
+    feed(`${m.id}\u0001${m.level}\u0001${m.domain}\u0001${m.embedding!.model}\u0001${v[0]},${v[1]},${v[v.length >> 1]},${v[v.length - 1]}\u0002`);
+    count++;
+  }
+  return `${count}:${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}`;
 }
 
 let cached: PoolMap | undefined;
@@ -42,15 +63,27 @@ export class MapSuperseded extends Error {
   }
 }
 
-/** The map of these memories: the cached one when nothing changed, else a fresh worker run (an older run is stopped). */
-export function poolMap(memories: readonly Memory[], onProgress?: (p: ProjectionProgress) => void): Promise<PoolMap> {
+/**
+ * The map of these memories: the one in memory or in storage when nothing changed, else a fresh worker run (an older
+ * run is stopped).
+ */
+export async function poolMap(memories: readonly Memory[], onProgress?: (p: ProjectionProgress) => void): Promise<PoolMap> {
   const list = mappable(memories);
   const signature = mapSignature(list);
-  if (cached?.signature === signature) return Promise.resolve(cached);
-  if (running?.signature === signature) {
-    if (onProgress) running.listeners.add(onProgress);
-    return running.promise;
-  }
+  const reuse = () => {
+    if (cached?.signature === signature) return Promise.resolve(cached);
+    if (running?.signature === signature) {
+      if (onProgress) running.listeners.add(onProgress);
+      return running.promise;
+    }
+    return undefined;
+  };
+  const first = reuse();
+  if (first) return first;
+  const stored = await storedMap();
+  if (stored?.signature === signature) cached = stored;
+  const again = reuse();
+  if (again) return again;
   running?.cancel();
   const dims = list[0]?.embedding?.dims ?? 0;
   const vectors = new Float32Array(list.length * dims);
@@ -71,7 +104,8 @@ export function poolMap(memories: readonly Memory[], onProgress?: (p: Projection
       else if (r.type === 'progress') listeners.forEach((l) => l(r.progress));
       else if (r.type === 'error') reject(new Error(`map: ${r.message}`));
       else {
-        cached = { signature, ids: request.ids, coords: r.coords, method: r.method, mixing: mixing!, ms: r.ms };
+        cached = { signature, ids: request.ids, coords: r.coords, method: r.method, mixing: mixing!, ms: r.ms, computedAt: new Date().toISOString() };
+        void storeMap(cached);
         resolve(cached);
       }
       if (r.type === 'done' || r.type === 'error') {
