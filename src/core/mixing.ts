@@ -14,6 +14,12 @@ export const MIXING_K = 10;
  */
 export const MIXING_MAX_QUERIES = 1_000;
 /**
+ * Multiply-adds one level's score may cost (~5 s of plain JS): a 100k-memory level gets fewer queries (never fewer than
+ * MIXING_MIN_QUERIES, ±0.05 or so), so `stats` on a big pool stays a matter of seconds rather than minutes.
+ */
+export const MIXING_WORK_BUDGET = 5e9;
+export const MIXING_MIN_QUERIES = 200;
+/**
  * `stats` warns when the insight level scores below this. 1 = domains intermingle as much as their sizes allow,
  * 0 = every neighbour from the memory's own domain. Below 0.5 an insight's neighbours are, on average, less than half
  * as often from other domains as chance would give: the domain, not the lesson, is what the vectors mostly encode.
@@ -47,15 +53,18 @@ export function mixingScore(points: readonly MixingPoint[], k = MIXING_K, maxQue
   const kk = Math.min(k, n - 1);
   const dims = points[0].vector.length;
   if (points.some((p) => p.vector.length !== dims)) throw new Error('mixing: vectors of different dims (different embedding models) cannot be compared');
+  // In id order, so callers that list the pool in different orders (the app, a pool file) sample the same memories
+  // and break exact ties between neighbours the same way.
+  const sorted = [...points].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // One contiguous block of unit vectors: the scan below is the whole cost, and flat typed-array reads are what JS
   // engines make fast.
   const flat = new Float32Array(n * dims);
-  points.forEach((p, i) => flat.set(unit(p.vector), i * dims));
-  // Queries in id order, so callers that list the pool in different orders sample the same memories.
-  const order = points.map((_, i) => i).sort((a, b) => (points[a].id < points[b].id ? -1 : points[a].id > points[b].id ? 1 : 0));
-  const step = n > maxQueries ? n / maxQueries : 1;
+  sorted.forEach((p, i) => flat.set(unit(p.vector), i * dims));
+  const budget = Math.max(MIXING_MIN_QUERIES, Math.floor(MIXING_WORK_BUDGET / (n * dims)));
+  const q = Math.min(n, maxQueries, budget);
+  const step = n / q;
   const queries: number[] = [];
-  for (let q = 0; q < Math.min(n, maxQueries); q++) queries.push(order[Math.floor(q * step)]);
+  for (let j = 0; j < q; j++) queries.push(Math.floor(j * step));
 
   let total = 0;
   const topScore = new Float64Array(kk);
@@ -80,9 +89,9 @@ export function mixingScore(points: readonly MixingPoint[], k = MIXING_K, maxQue
       topScore[pos] = s;
       topIdx[pos] = j;
     }
-    const d = points[i].domain;
+    const d = sorted[i].domain;
     let other = 0;
-    for (let t = 0; t < kk; t++) if (points[topIdx[t]].domain !== d) other++;
+    for (let t = 0; t < kk; t++) if (sorted[topIdx[t]].domain !== d) other++;
     const expected = (n - sizes.get(d)!) / (n - 1);
     total += other / kk / expected;
   }

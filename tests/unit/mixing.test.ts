@@ -64,6 +64,15 @@ describe('mixingScore', () => {
     expect(mixingScore(scaled)).toBeCloseTo(mixingScore(pts)!, 10);
   });
 
+  it('does not depend on the order the pool is listed in, even with exact ties between neighbours', () => {
+    const pts = points([20, 20, 20], false, 5, 8);
+    // Copies of the same vector under another domain: ties that a scan-order tie-break would resolve differently.
+    const tied = [...pts, ...pts.slice(0, 10).map((p, i) => ({ ...p, id: `tie-${i}`, domain: 'domain-2' }))];
+    const shuffled = [...tied].sort((a, b) => (a.id.split('').reverse().join('') < b.id.split('').reverse().join('') ? -1 : 1));
+    expect(mixingScore(shuffled)).toBe(mixingScore(tied));
+    expect(mixingScore([...tied].reverse(), 10, 15)).toBe(mixingScore(tied, 10, 15));
+  });
+
   it('is null with one domain or fewer than two points', () => {
     expect(mixingScore(points([25], false))).toBeNull();
     expect(mixingScore([{ id: 'a', domain: 'x', vector: [1, 0] }])).toBeNull();
