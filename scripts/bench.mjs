@@ -4,7 +4,7 @@
 // (the same index code in bench.html, IndexedDB load/import/export, the embedding worker, cold start
 // of the real built app), printed as one table and written to reports/bench.json.
 //
-//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only query.top3,index.load,import,embed,coldstart] [--out reports/bench.json]
+//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only query.top3,index.load,import,embed,coldstart,map] [--out reports/bench.json]
 //   (`index.load` also times one add / change / delete in each filled pool: the `edit` rows)
 //
 // --quick: small sizes and few repetitions (< 3 min; CI runs it so the bench cannot rot). Ratios are

@@ -150,6 +150,69 @@ async function coldstartRows(args, url, dist, quick, log) {
 }
 
 /**
+ * The Map tab on a 10k-memory pool in the app's own model (synthetic vectors): the worker's projection + mixing time,
+ * and what a user feels afterwards — redraw after a filter change, and a hover (hit-test + redraw) — each until the
+ * next animation frame.
+ */
+async function mapRows(args, url, quick, log) {
+  const n = 10_000;
+  const reps = quick ? 5 : 15;
+  const base = { name: 'map', runtime: 'chromium', n };
+  const context = await persistentContext(args);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}/`);
+    const info = await page.evaluate(async () => (await window.insightPool.ready(), window.insightPool.info()));
+    await page.goto(`${url}/bench.html`);
+    await page.waitForFunction(() => window.bench);
+    await page.evaluate(([n, model, dims]) => window.bench.fillStore('insight-pool', n, dims, model), [n, info.model, info.dims]);
+    await page.goto(`${url}/`);
+    await page.evaluate(() => window.insightPool.ready());
+    const t = Date.now();
+    await page.getByRole('tab', { name: 'Map' }).click();
+    const canvas = page.getByTestId('map-canvas');
+    await canvas.and(page.locator('[data-ready="true"]')).waitFor({ timeout: 600_000 });
+    const wall = Date.now() - t;
+    const projectionMs = Number(await canvas.getAttribute('data-ms'));
+    if (Number(await canvas.getAttribute('data-points')) !== n) throw new Error('the map did not draw every memory');
+    const frame = (action) =>
+      page.evaluate(async (action) => {
+        const c = document.querySelector('[data-testid="map-canvas"]');
+        const select = document.querySelector('select[aria-label="map level"]');
+        const times = [];
+        for (let r = 0; r < 2; r++) {
+          const start = performance.now();
+          if (action === 'filter') {
+            select.value = select.value === 'insight' ? '' : 'insight';
+            select.dispatchEvent(new Event('change', { bubbles: true }));
+          } else {
+            const p = c.mapPoints()[(r * 997) % 10_000];
+            const box = c.getBoundingClientRect();
+            c.dispatchEvent(new MouseEvent('mousemove', { clientX: box.left + p.x, clientY: box.top + p.y, bubbles: true }));
+          }
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          times.push(performance.now() - start);
+        }
+        return times;
+      }, action);
+    const sample = async (action) => {
+      const times = [];
+      for (let r = 0; r < reps; r++) times.push(...(await frame(action)));
+      return { p50_ms: round(pct(times, 0.5)), p95_ms: round(pct(times, 0.95)), reps: times.length };
+    };
+    const rows = [
+      { ...base, via: 'projection in the worker (PCA to 50-d, then UMAP)', p50_ms: projectionMs, wall_ms: wall },
+      { ...base, via: 'redraw after a filter change (canvas)', ...(await sample('filter')) },
+      { ...base, via: 'hover: hit-test + redraw (canvas)', ...(await sample('hover')) },
+    ];
+    log(`chromium map, ${n} memories: projection ${projectionMs} ms (tab to drawn ${wall} ms), redraw p50 ${rows[1].p50_ms} ms, hover p50 ${rows[2].p50_ms} ms`);
+    return rows;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * The wasm SIMD peak on one thread and on as many as the embedding worker's ONNX Runtime used (after the embed rows, so
  * nothing else is running): the ceiling the raw-session GFLOP/s are read against.
  */
@@ -175,7 +238,7 @@ async function simdPeakRows(page, info, embedRows, quick, log) {
  * `models`: the local models to embed with (embed.mjs localModels(); one with a `problem` gives rows saying so).
  * `dist`: the build the preview serves (for the sizes of fetched files).
  * `nodeEngines`: the Node embedding engines, timed in turn with the browser's (see embed.mjs).
- * `only`: step names to run (query.top3, index.load, import, embed, coldstart); all when absent.
+ * `only`: step names to run (query.top3, index.load, import, embed, coldstart, map); all when absent.
  */
 export async function runBrowserBench({ url, dist, quick, log, models = [], nodeEngines = async () => [], only }) {
   const args = await chromiumArgs();
@@ -224,6 +287,14 @@ export async function runBrowserBench({ url, dist, quick, log, models = [], node
     });
     await context.close();
     if (!only || only.includes('coldstart')) rows.push(...(await coldstartRows(args, url, dist, quick, log)));
+    if (!only || only.includes('map')) {
+      try {
+        rows.push(...(await mapRows(args, url, quick, log)));
+      } catch (err) {
+        log(`chromium map failed: ${err.message.split('\n')[0]}`);
+        rows.push({ name: 'map', runtime: 'chromium', error: err.message.split('\n')[0].slice(0, 200) });
+      }
+    }
   } finally {
     await context.close().catch(() => undefined);
   }

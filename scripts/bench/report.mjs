@@ -1,7 +1,7 @@
 // One table for both runtimes: rows measuring the same thing in Node and Chromium sit on one line,
 // with the ratios the issue asks for; then every target, met or missed, with its number.
 
-const ORDER = ['query.top3', 'query.hybrid', 'lexical.build', 'index.load', 'edit', 'embed', 'embed.raw', 'simd.peak', 'simd.gemm', 'import', 'export', 'coldstart', 'bundle'];
+const ORDER = ['query.top3', 'query.hybrid', 'lexical.build', 'index.load', 'edit', 'embed', 'embed.raw', 'simd.peak', 'simd.gemm', 'import', 'export', 'coldstart', 'map', 'bundle'];
 const TFJS = 'tfjs:use-lite (@energetic-ai)';
 
 const fmt = (x, d = 3) => (x === undefined || x === null ? '' : typeof x === 'number' ? String(+x.toFixed(d)) : String(x));

@@ -68,7 +68,8 @@ function isolateBenchPage() {
 
 export async function startPreview(outDir = BENCH_DIST) {
   if (!existsSync(join(outDir, 'bench.html'))) throw new Error(`no bench build in ${outDir}; run without --no-build`);
-  const port = await freePort();
+  // E2E_PORT: on a shared machine each engineer serves on an assigned port.
+  const port = Number(process.env.E2E_PORT) || (await freePort());
   const server = await preview({
     root,
     configFile,

@@ -13,6 +13,21 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const SCOPES = ['task-agnostic', 'task-specific'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/**
+ * The procedural categories of Memory Transfer Learning's insights (its Figure 3: what the transferred know-how was
+ * about). Most of the gain came from the first six, procedural ones; `algorithmic-strategy` is the domain-bound rest.
+ */
+export const CATEGORIES = [
+  'iterative-workflow',
+  'test-driven-verification',
+  'environment-adaptation',
+  'interface-compliance',
+  'anti-pattern-avoidance',
+  'other-procedural',
+  'algorithmic-strategy',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
 /** Which text of a memory is embedded (its retrieval *key*). The paper keys on the title. */
 export const KEY_MODES = ['title', 'title+description', 'full'] as const;
 export type KeyMode = (typeof KEY_MODES)[number];
@@ -75,6 +90,11 @@ export interface Memory {
   /** ISO-8601 timestamp. */
   createdAt: string;
   provenance: Provenance;
+  /**
+   * Procedural category, when someone decided it: the rule miner, an LLM answer, or the user. Absent = not decided;
+   * views then show the offline classifier's guess (core/category.ts), which is never stored as if it were a label.
+   */
+  category?: Category;
   embedding?: Embedding;
 }
 
@@ -115,6 +135,7 @@ export const memoryInputSchema = z
       .default([]),
     createdAt: z.iso.datetime({ error: 'createdAt must be an ISO-8601 date-time' }).optional(),
     provenance: provenanceSchema.default({}),
+    category: z.enum(CATEGORIES, { error: `category must be one of ${CATEGORIES.join(', ')}` }).optional(),
   })
   .strict();
 
@@ -172,6 +193,7 @@ export function createMemory(input: unknown, now: Date = new Date()): Memory {
     tags: [...new Set(m.tags.map((t) => t.trim()))],
     createdAt: m.createdAt ?? now.toISOString(),
     provenance: m.provenance,
+    ...(m.category ? { category: m.category } : {}),
   };
 }
 

@@ -63,7 +63,7 @@ test('in-browser model: download with consent, distill a SWE-agent run, save the
   const saved = await page.evaluate(() => window.insightPool.list({ levels: ['insight'] }));
   const mine = saved.filter((m) => m.title === TITLE);
   expect(mine).toHaveLength(1);
-  expect(mine[0].provenance).toMatchObject({ distiller: `llm:${MODEL}`, promptVersion: 'insight-v1' });
+  expect(mine[0].provenance).toMatchObject({ distiller: `llm:${MODEL}`, promptVersion: 'insight-v2' });
 });
 
 test('in-browser model: a folder imported from disk works with no host at all', async ({ page }) => {

@@ -410,8 +410,37 @@ describe('ingest and stats', () => {
     expect(stats.embeddingModels).toEqual({ 'insight-pool/use-lite': expected.length });
     const hist = Object.values(stats.specificity.histogram) as number[];
     expect(hist.reduce((a, b) => a + b, 0)).toBe(expected.length);
+    // The miner labels what it mines: every insight counted under its pattern's category, none guessed.
+    const byCategory: Record<string, number> = {};
+    for (const m of expected) byCategory[m.category!] = (byCategory[m.category!] ?? 0) + 1;
+    expect(Object.fromEntries(Object.entries(stats.categories).filter(([, n]) => n))).toEqual(byCategory);
+    expect(Object.keys(stats.categories)).toHaveLength(7);
+    expect(stats.categoriesGuessed).toBe(0);
+    // One domain: nothing to mix.
+    expect(stats.mixing).toEqual({ trajectory: null, workflow: null, summary: null, insight: null });
     const text = await cli(['stats', '--pool', pool]);
     expect(text.stdout).toMatch(/levels:\n\s+\d+\s+trajectory/);
+  });
+
+  it('stats reports the domain-mixing score of the stored vectors per level, and warns when insights cluster by domain', async () => {
+    const dir = tempDir();
+    const pool = join(dir, 'pool.jsonl');
+    // Two domains whose insights share no words with the other domain's: each domain is its own cluster.
+    const words = { swe: ['patch', 'repository', 'pytest', 'diff', 'module'], 'competitive-programming': ['modulo', 'prime', 'graph', 'dynamic', 'overflow'] };
+    const inputs = Object.entries(words).flatMap(([domain, w]) =>
+      w.flatMap((a, i) => w.filter((_, j) => j !== i).map((b) => ({ domain, title: `${a} ${b}`, content: `${a} ${b} ${a}` }))),
+    );
+    expect((await cli(['add', '--pool', pool, '--json'], { stdin: JSON.stringify(inputs) })).code).toBe(0);
+    const r = await cli(['stats', '--pool', pool, '--json']);
+    const stats = JSON.parse(r.stdout);
+    const read = await readPoolFile(readFileSync(pool));
+    const { poolMixing } = await import('../../src/core/mixing');
+    expect(stats.mixing).toEqual(poolMixing(read.entries.map((e) => e.memory)));
+    expect(stats.mixing.trajectory).toBeNull();
+    expect(stats.mixing.insight).toBeLessThan(0.5);
+    expect(stats.warnings[0]).toMatch(/insights cluster by domain/);
+    expect(r.stderr).toMatch(/warning: insights cluster by domain/);
+    expect((await cli(['stats', '--pool', pool])).stdout).toMatch(/domain mixing[^\n]*\n\s+–\s+trajectory[\s\S]*\d\.\d{3}\s+insight/);
   });
 
   it('ingest --outcomes labels override the file, --levels picks the levels', async () => {

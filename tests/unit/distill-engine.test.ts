@@ -119,7 +119,7 @@ describe('distillWithEngine', () => {
     expect(JSON.parse(requests[requests.length - 1].body).messages[0].content).toBe(r.prompt);
     expect(r.prompt).toMatch(/SUCCEEDED/);
     expect(r.memories.map((m) => m.title)).toEqual(['Locate the code path that produces the behaviour', 'Verify with the reproduction after the fix']);
-    expect(r.memories[0].provenance).toEqual({ file: 'django__django-16139.traj', trajectoryId: 'django__django-16139', distiller: 'llm:llama3.2:3b', promptVersion: 'insight-v1' });
+    expect(r.memories[0].provenance).toEqual({ file: 'django__django-16139.traj', trajectoryId: 'django__django-16139', distiller: 'llm:llama3.2:3b', promptVersion: 'insight-v2' });
   });
 
   it('a model answer missing a field surfaces as an AnswerParseError naming it', async () => {

@@ -119,7 +119,7 @@ describe('prompts', () => {
 
   it('is deterministic and versioned; the trajectory level has no prompt', () => {
     expect(buildPrompt('insight', ok)).toBe(buildPrompt('insight', ok));
-    expect(PROMPT_VERSIONS).toEqual({ workflow: 'workflow-v1', summary: 'summary-v1', insight: 'insight-v1' });
+    expect(PROMPT_VERSIONS).toEqual({ workflow: 'workflow-v1', summary: 'summary-v1', insight: 'insight-v2' });
     // @ts-expect-error the trajectory level is not LLM-written
     expect(() => buildPrompt('trajectory', ok)).toThrow(/no prompt for level "trajectory"/);
   });

@@ -3,6 +3,8 @@
 import { LEVELS, type Memory } from '../../core/memory';
 import { memoryText, specificity, WARN_THRESHOLD } from '../../core/guard';
 import { scanMemory } from '../../core/pool-file';
+import { mixingWarning, MIXING_K, poolMixing } from '../../core/mixing';
+import { categoryCounts, categoryOf } from '../../core/category';
 import { parse, requireStr } from '../args';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
@@ -40,6 +42,7 @@ export function poolStats(memories: Memory[]) {
   const sorted = [...scores].sort((a, b) => a - b);
   const pct = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : 0);
   const levels = Object.fromEntries(LEVELS.map((l) => [l, memories.filter((m) => m.level === l).length]));
+  const mixing = poolMixing(memories);
   return {
     total: memories.length,
     levels,
@@ -50,6 +53,12 @@ export function poolStats(memories: Memory[]) {
     importedFrom: countBy(memories, (m) => m.provenance.importedFrom),
     distillers: countBy(memories, (m) => m.provenance.distiller ?? '(unknown)'),
     flagged: memories.filter((m) => scanMemory(m).length > 0).length,
+    /** Per level: 1 = domains intermingle among nearest neighbours, 0 = each domain its own cluster; null = < 2 domains. */
+    mixing,
+    /** Insights per procedural category: their own when set, else the offline classifier's guess (counted in categoriesGuessed). */
+    categories: categoryCounts(memories),
+    categoriesGuessed: memories.filter((m) => m.level === 'insight' && categoryOf(m).guessed).length,
+    warnings: [mixingWarning(mixing)].filter((w): w is string => w !== undefined),
     specificity: {
       warnAbove: WARN_THRESHOLD,
       median: pct(0.5),
@@ -69,6 +78,7 @@ export async function stats(argv: string[], ctx: CliContext): Promise<number> {
   const s = poolStats(pool.memories);
   if (p.values.json) {
     ctx.out(JSON.stringify({ pool: poolPath, model: pool.model ?? null, keyMode: pool.keyMode, ...s }, null, 2));
+    for (const w of s.warnings) ctx.note(`warning: ${w}`);
     return 0;
   }
   const table = (title: string, rows: Record<string, number>) => {
@@ -88,5 +98,9 @@ export async function stats(argv: string[], ctx: CliContext): Promise<number> {
   ctx.out(`specificity (0 = abstract; the guard warns above ${s.specificity.warnAbove}): median ${s.specificity.median}, p90 ${s.specificity.p90}, max ${s.specificity.max}, ${s.specificity.overWarn} over the warning line`);
   for (const [k, v] of Object.entries(s.specificity.histogram)) ctx.out(`  ${String(v).padStart(7)}  ${k}`);
   ctx.out(`flagged as possible prompt injection: ${s.flagged}`);
+  ctx.out(`domain mixing among the ${MIXING_K} nearest of the same level (1 = domains intermingle, 0 = each its own cluster):`);
+  for (const [k, v] of Object.entries(s.mixing)) ctx.out(`  ${v === null ? '      –' : v.toFixed(3).padStart(7)}  ${k}${v === null ? ' (fewer than two domains)' : ''}`);
+  table(`insight categories (${s.categoriesGuessed} guessed by the offline classifier)`, s.categories);
+  for (const w of s.warnings) ctx.out(`warning: ${w}`);
   return 0;
 }

@@ -2,13 +2,15 @@
 // quotes), or labelled markdown ("**Title:** …", "## Description", numbered lists). Strict about content —
 // a missing field is an error naming it — tolerant about form.
 import { z } from 'zod';
-import { LIMITS } from '../memory';
+import { CATEGORIES, LIMITS, type Category } from '../memory';
 import type { LlmLevel } from './prompts';
 
 export interface InsightAnswer {
   title: string;
   description: string;
   content: string;
+  /** Set only when the answer named one of the seven categories (a missing or unknown one is not an error). */
+  category?: Category;
 }
 export interface WorkflowAnswer {
   goal: string;
@@ -36,7 +38,7 @@ export class AnswerParseError extends Error {
   }
 }
 
-type Field = 'title' | 'description' | 'content' | 'goal' | 'steps' | 'antiPattern' | 'taskSummary' | 'experience' | 'insights';
+type Field = 'title' | 'description' | 'content' | 'category' | 'goal' | 'steps' | 'antiPattern' | 'taskSummary' | 'experience' | 'insights';
 
 /** Label spellings → field, per level (a "summary" label means different things at different levels). */
 const SYNONYMS: Record<LlmLevel, Record<string, Field>> = {
@@ -45,6 +47,7 @@ const SYNONYMS: Record<LlmLevel, Record<string, Field>> = {
     description: 'description', desc: 'description', whentoapply: 'description', when: 'description', applies: 'description', summary: 'description', oneliner: 'description',
     content: 'content', principle: 'content', insight: 'content', lesson: 'content', body: 'content', text: 'content', details: 'content', explanation: 'content', rationale: 'content',
     insights: 'insights', memories: 'insights', items: 'insights', lessons: 'insights',
+    category: 'category', type: 'category', kind: 'category', insightcategory: 'category', categorie: 'category',
   },
   workflow: {
     goal: 'goal', objective: 'goal', task: 'goal', aim: 'goal', workflowgoal: 'goal',
@@ -253,12 +256,20 @@ const joined = (v: unknown): string | undefined => {
   return typeof v === 'string' ? v : stringify(v);
 };
 
+/** "Test-driven verification", "test_driven_verification", "`iterative-workflow`." → a category, or undefined. */
+function toCategory(v: unknown): Category | undefined {
+  const s = typeof v === 'string' ? tidy(v).toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '') : '';
+  return (CATEGORIES as readonly string[]).includes(s) ? (s as Category) : undefined;
+}
+
 function toInsight(fields: Partial<Record<Field, unknown>>, n: number, total: number): InsightAnswer {
   const where = total > 1 ? ` in insight ${n}` : '';
+  const category = toCategory(joined(fields.category));
   return {
     title: tidyTitle(need('insight', joined(fields.title), 'title', where)),
     description: tidy(need('insight', joined(fields.description), 'description', where)).slice(0, LIMITS.description),
     content: tidy(need('insight', joined(fields.content), 'content', where)),
+    ...(category ? { category } : {}),
   };
 }
 

@@ -28,7 +28,13 @@ function base(level: LlmLevel, t: Trajectory, meta: AnswerMeta): Pick<MemoryInpu
 }
 
 export function insightMemories(answers: InsightAnswer[], t: Trajectory, meta: AnswerMeta): MemoryInput[] {
-  return answers.map((a) => ({ ...base('insight', t, meta), title: a.title, description: a.description, content: a.content }));
+  return answers.map((a) => ({
+    ...base('insight', t, meta),
+    title: a.title,
+    description: a.description,
+    content: a.content,
+    ...(a.category ? { category: a.category } : {}),
+  }));
 }
 
 export function workflowMemory(a: WorkflowAnswer, t: Trajectory, meta: AnswerMeta): MemoryInput {

@@ -3,6 +3,7 @@
 // The wording never interpolates anything from the trajectory (no file names, commands or identifiers), which is
 // what keeps mined insights abstract enough to transfer — and keeps them past the specificity guard.
 import type { MemoryInput } from '../memory';
+import { PATTERN_CATEGORY } from '../category';
 import type { Trajectory } from '../trajectory/types';
 import { type ClassifiedStep, classifySteps, isSourceEdit, isVerification } from './classify';
 
@@ -251,7 +252,10 @@ export function findPatterns(t: Trajectory): MinedPattern[] {
   return detectors.map((d) => d(cs, t)).filter((p): p is MinedPattern => p !== null);
 }
 
-/** Task-agnostic insight memories mined from one trajectory, `distiller: rules`, evidence = step numbers. */
+/**
+ * Task-agnostic insight memories mined from one trajectory, `distiller: rules`, evidence = step numbers. The miner
+ * knows what each of its lessons is about, so it sets the procedural category (core/category.ts PATTERN_CATEGORY).
+ */
 export function mineInsights(t: Trajectory): MemoryInput[] {
   return findPatterns(t).map((p) => ({
     level: 'insight',
@@ -263,6 +267,7 @@ export function mineInsights(t: Trajectory): MemoryInput[] {
     outcome: t.outcome,
     scope: 'task-agnostic',
     tags: ['rules', p.id],
+    category: PATTERN_CATEGORY[p.id],
     provenance: { file: t.file, trajectoryId: t.id, distiller: 'rules', evidence: [...new Set(p.evidence)].sort((a, b) => a - b) },
   }));
 }

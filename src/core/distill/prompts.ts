@@ -1,7 +1,7 @@
 // Distillation prompts for the LLM-written levels, in the format of Memory Transfer Learning (workflow, summary,
 // insight; success and failure asked differently), worded by us. Versioned: a memory records the prompt
 // version it came from, and any wording change must bump PROMPT_VERSIONS.
-import type { Level, Scope } from '../memory';
+import { CATEGORIES, type Level, type Scope } from '../memory';
 import type { Trajectory } from '../trajectory/types';
 import { renderTrajectory } from './render';
 
@@ -11,7 +11,8 @@ export const LLM_LEVELS: readonly LlmLevel[] = ['workflow', 'summary', 'insight'
 export const PROMPT_VERSIONS: Record<LlmLevel, string> = {
   workflow: 'workflow-v1',
   summary: 'summary-v1',
-  insight: 'insight-v1',
+  // v2: each insight also names its procedural category.
+  insight: 'insight-v2',
 };
 
 export interface PromptOptions {
@@ -74,9 +75,10 @@ function instructions(level: LlmLevel, t: Trajectory): string[] {
         'Each insight has:',
         '- "title": an imperative phrase of at most 12 words;',
         '- "description": one sentence saying when the insight applies;',
-        '- "content": 1 to 3 sentences stating the principle and why it helps.',
+        '- "content": 1 to 3 sentences stating the principle and why it helps;',
+        `- "category": what kind of know-how it is, exactly one of: ${CATEGORIES.join(', ')}.`,
         'Answer with JSON only, no other text:',
-        '{"insights": [{"title": "...", "description": "...", "content": "..."}]}',
+        '{"insights": [{"title": "...", "description": "...", "content": "...", "category": "..."}]}',
       ];
   }
 }

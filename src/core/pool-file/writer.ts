@@ -62,6 +62,7 @@ export function toRecord(memory: Memory, options: Pick<ExportOptions, 'model' | 
     tags: memory.tags,
     createdAt: memory.createdAt,
     provenance: memory.provenance,
+    ...(memory.category ? { category: memory.category } : {}),
   };
   const encoding = options.vectors ?? 'float32';
   const e = memory.embedding;
