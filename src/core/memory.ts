@@ -3,6 +3,7 @@
 // Pure and isomorphic: used by the app, the CLI and the tests alike.
 import { z } from 'zod';
 import { sha256, toHex } from './sha256';
+import { usageSchema, type Usage } from './usage';
 
 export const LEVELS = ['trajectory', 'workflow', 'summary', 'insight'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -75,6 +76,8 @@ export interface Memory {
   /** ISO-8601 timestamp. */
   createdAt: string;
   provenance: Provenance;
+  /** How often retrieval returned it and what feedback said (core/usage.ts); absent until first used. */
+  usage?: Usage;
   embedding?: Embedding;
 }
 
@@ -115,6 +118,7 @@ export const memoryInputSchema = z
       .default([]),
     createdAt: z.iso.datetime({ error: 'createdAt must be an ISO-8601 date-time' }).optional(),
     provenance: provenanceSchema.default({}),
+    usage: usageSchema.optional(),
   })
   .strict();
 
@@ -172,6 +176,7 @@ export function createMemory(input: unknown, now: Date = new Date()): Memory {
     tags: [...new Set(m.tags.map((t) => t.trim()))],
     createdAt: m.createdAt ?? now.toISOString(),
     provenance: m.provenance,
+    ...(m.usage ? { usage: m.usage } : {}),
   };
 }
 

@@ -7,6 +7,29 @@ import { parse, requireStr } from '../args';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { loadPool } from '../pool-store';
+import { isHarmful, netHelp } from '../../core/usage';
+
+/** How many "most helpful" memories stats names. */
+const TOP_HELPFUL = 5;
+
+/** A memory in the usage part of stats: enough to find it (`list`, `remove`) and see its counts. */
+function usageEntry(m: Memory) {
+  return { id: m.id, title: m.title, level: m.level, retrieved: m.usage?.retrieved ?? 0, helped: m.usage?.helped ?? 0, hurt: m.usage?.hurt ?? 0, lastUsedAt: m.usage?.lastUsedAt ?? null };
+}
+
+/** Usage totals, the memories that helped most (net of hurt), and every harmful one (hurt > helped), worst first. */
+export function usageStats(memories: Memory[]) {
+  const used = memories.filter((m) => m.usage);
+  const byNet = (a: Memory, b: Memory) => netHelp(b) - netHelp(a) || (b.usage?.helped ?? 0) - (a.usage?.helped ?? 0) || (a.id < b.id ? -1 : 1);
+  return {
+    retrieved: used.reduce((n, m) => n + m.usage!.retrieved, 0),
+    helped: used.reduce((n, m) => n + m.usage!.helped, 0),
+    hurt: used.reduce((n, m) => n + m.usage!.hurt, 0),
+    withFeedback: used.filter((m) => m.usage!.helped + m.usage!.hurt > 0).length,
+    mostHelpful: used.filter((m) => netHelp(m) > 0).sort(byNet).slice(0, TOP_HELPFUL).map(usageEntry),
+    harmful: used.filter(isHarmful).sort((a, b) => byNet(b, a)).map(usageEntry),
+  };
+}
 
 export const STATS_USAGE = `insight-pool stats --pool <file> [--json]`;
 
@@ -50,6 +73,7 @@ export function poolStats(memories: Memory[]) {
     importedFrom: countBy(memories, (m) => m.provenance.importedFrom),
     distillers: countBy(memories, (m) => m.provenance.distiller ?? '(unknown)'),
     flagged: memories.filter((m) => scanMemory(m).length > 0).length,
+    usage: usageStats(memories),
     specificity: {
       warnAbove: WARN_THRESHOLD,
       median: pct(0.5),
@@ -88,5 +112,14 @@ export async function stats(argv: string[], ctx: CliContext): Promise<number> {
   ctx.out(`specificity (0 = abstract; the guard warns above ${s.specificity.warnAbove}): median ${s.specificity.median}, p90 ${s.specificity.p90}, max ${s.specificity.max}, ${s.specificity.overWarn} over the warning line`);
   for (const [k, v] of Object.entries(s.specificity.histogram)) ctx.out(`  ${String(v).padStart(7)}  ${k}`);
   ctx.out(`flagged as possible prompt injection: ${s.flagged}`);
+  const u = s.usage;
+  ctx.out(`usage: retrieved ${u.retrieved} times; feedback on ${u.withFeedback} memories: ${u.helped} helped, ${u.hurt} hurt`);
+  const row = (e: ReturnType<typeof usageEntry>) => ctx.out(`  +${e.helped} -${e.hurt} (retrieved ${e.retrieved})  ${e.id}  ${e.title}`);
+  ctx.out('most helpful:');
+  if (!u.mostHelpful.length) ctx.out('  (none)');
+  u.mostHelpful.forEach(row);
+  ctx.out('harmful (hurt more often than helped; `query --exclude-harmful` leaves them out):');
+  if (!u.harmful.length) ctx.out('  (none)');
+  u.harmful.forEach(row);
   return 0;
 }

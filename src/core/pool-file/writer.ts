@@ -55,6 +55,7 @@ export function toRecord(memory: Memory, options: Pick<ExportOptions, 'model' | 
     tags: memory.tags,
     createdAt: memory.createdAt,
     provenance: memory.provenance,
+    ...(memory.usage ? { usage: memory.usage } : {}),
   };
   const encoding = options.vectors ?? 'float32';
   const e = memory.embedding;
