@@ -13,6 +13,7 @@ import { EXPORT_USAGE, exportCommand } from './commands/export';
 import { IMPORT_USAGE, MERGE_USAGE, importCommand, mergeCommand } from './commands/import';
 import { INGEST_USAGE, ingest } from './commands/ingest';
 import { LIST_USAGE, listCommand } from './commands/list';
+import { MCP_USAGE, mcpCommand } from './commands/mcp';
 import { QUERY_USAGE, query } from './commands/query';
 import { REMOVE_USAGE, removeCommand } from './commands/remove';
 import { STATS_USAGE, stats } from './commands/stats';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promi
   stats: { run: stats, usage: STATS_USAGE, summary: 'counts by level, domain, model; specificity distribution' },
   embed: { run: embed, usage: EMBED_USAGE, summary: 'embed stdin lines with the pool model, print JSON vectors' },
   eval: { run: evalCommand, usage: EVAL_USAGE, summary: 'retrieval quality on a labelled set, one row per configuration' },
+  mcp: { run: mcpCommand, usage: MCP_USAGE, summary: 'serve the pool to agents over MCP (stdio): retrieve, add, feedback, list' },
 };
 
 export function usage(): string {
