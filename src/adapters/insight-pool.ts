@@ -3,13 +3,14 @@
 import { createMemory, contentHash, keyText, matchesFilter, MemoryValidationError, newestFirst, DEFAULT_KEY_MODE } from '../core/memory';
 import type { KeyMode, Level, Memory, MemoryFilter, MemoryInput } from '../core/memory';
 import type { Embedder, EmbedProgress } from '../core/embedder';
-import { resolveRetrieval, retrieveFrom, type RetrievalSources, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
+import { resolveRetrieval, retrieveFrom, RetrievalError, type RetrievalSources, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
+import { addUsage, recordEvent, type Usage, type UsageEvent } from '../core/usage';
 import { formatPromptBlock } from '../core/prompt-block';
 import { nearCopiesInPool, nearText, type NearPool, type NearText } from '../core/near-copy';
 import type { VectorIndex } from './index/types';
 import { LexicalIndex } from './index/lexical';
 import type { IndexKind } from './index/choose';
-import { MemoryStore, type StoredMemory } from './store';
+import { MemoryStore, type StoredMemory, type UsageChange } from './store';
 
 export type { IndexKind };
 export type IndexFactory = (kind: IndexKind, dims: number, size: number) => Promise<VectorIndex>;
@@ -48,7 +49,19 @@ export interface AddOutcome {
   near: { memory: Memory; existing: Memory; score: number }[];
 }
 
-type Listener = () => void;
+/**
+ * What changed: `memories` (added, edited, removed, imported, re-embedded), `feedback` (a person or agent said whether
+ * memories helped), `retrieved` (a retrieval was counted; not the user's own work, so it does not, for instance, make
+ * the app ask the browser to keep the pool).
+ */
+export type PoolChange = 'memories' | 'feedback' | 'retrieved';
+type Listener = (change: PoolChange) => void;
+
+/** `retrieve` options of the pool: the core's, and whether this retrieval counts in the memories' usage. */
+export interface PoolRetrieveOptions extends RetrieveOptions {
+  /** Count this retrieval in each returned memory's `usage.retrieved` (default true; false to only peek). */
+  record?: boolean;
+}
 
 /** Memories from `add`-style input (one or an array), all validated first; an error names the item that failed. */
 function validated(input: MemoryInput | MemoryInput[], now: Date): Memory[] {
@@ -331,12 +344,63 @@ export class InsightPool {
     return { domains: [...domains].sort(), sourceModels: [...models].sort(), importedFrom: [...sources].sort() };
   }
 
-  async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievedMemory[]> {
-    const resolved = resolveRetrieval(query, options);
+  /**
+   * Top-k memories for a task. Unless `record: false`, each returned memory's `usage.retrieved` counts it (and the
+   * answer carries the new counts).
+   */
+  async retrieve(query: string, options: PoolRetrieveOptions = {}): Promise<RetrievedMemory[]> {
+    const { record = true, ...rest } = options ?? {};
+    if (typeof record !== 'boolean') throw new RetrievalError('invalid retrieve options: record must be true or false');
+    const resolved = resolveRetrieval(query, rest);
     await this.ready();
     await this.syncIfStale();
     const results = await retrieveFrom(this.sources(), resolved.query, resolved.options);
+    if (record && results.length) {
+      // A memory another tab deleted since is skipped, not an error: the retrieval itself succeeded.
+      const usage = await this.countUse(results.map((r) => r.memory.id), 'retrieved', true);
+      return results.map((r) => ({ ...r, memory: { ...publicMemory(r.memory as StoredMemory), ...(usage.get(r.memory.id) ? { usage: usage.get(r.memory.id) } : {}) } }));
+    }
     return results.map((r) => ({ ...r, memory: publicMemory(r.memory as StoredMemory) }));
+  }
+
+  /**
+   * Feedback on retrieved memories: `helped` true counts `usage.helped`, false counts `usage.hurt`, once per memory.
+   * Every id must be in the pool, or nothing is counted. Answers the memories with their new counts.
+   */
+  async feedback(idOrIds: string | string[], helped: boolean): Promise<Memory[]> {
+    const ids = Array.isArray(idOrIds) ? idOrIds : [idOrIds];
+    if (ids.length === 0) throw new MemoryValidationError('feedback needs at least one memory id', []);
+    ids.forEach(requireId);
+    if (typeof helped !== 'boolean') throw new MemoryValidationError('helped must be true or false', []);
+    await this.ready();
+    const unique = [...new Set(ids)];
+    await this.countUse(unique, helped ? 'helped' : 'hurt', false);
+    return unique.map((id) => publicMemory(this.memories.get(id)!));
+  }
+
+  /** Counts one usage event per memory in the store (read and changed inside its transaction) and in the mirror. */
+  private countUse(ids: string[], event: UsageEvent, optional: boolean): Promise<Map<string, Usage | undefined>> {
+    const now = new Date();
+    return this.serialize(async () => {
+      await this.syncIfStale();
+      const { revision, usage } = await this.options.store.changeUsage(ids.map((id) => ({ id, change: (u) => recordEvent(u, event, now), optional })));
+      this.applyUsage(usage);
+      this.indexRevision = revision;
+      this.emit(event === 'retrieved' ? 'retrieved' : 'feedback');
+      return usage;
+    });
+  }
+
+  /** New counts into the in-memory mirror (the indexes do not depend on them). */
+  private applyUsage(usage: Map<string, Usage | undefined>): void {
+    for (const [id, u] of usage) {
+      const m = this.memories.get(id);
+      if (!m) continue;
+      const { usage: _old, ...rest } = m;
+      this.memories.set(id, u ? { ...rest, usage: u } : rest);
+    }
+    // byHash() holds the old objects.
+    if (usage.size) this.hashes = undefined;
   }
 
   /** The pool as retrieval sees it: the same ranking code runs over the CLI's pool files and the eval's sets. */
@@ -469,6 +533,8 @@ export class InsightPool {
     replace: string[] = [],
     onProgress?: (p: EmbedProgress) => void,
     signal?: AbortSignal,
+    /** A teammate's counts for memories already in the pool (MergePlan.usage): added to theirs in the same write. */
+    usage: { id: string; add: Usage }[] = [],
   ): Promise<number> {
     await this.ready();
     return this.serialize(async () => {
@@ -485,7 +551,9 @@ export class InsightPool {
           : p.memory.embedding!;
         return { ...p.memory, hash: p.hash, embedding };
       });
-      const revision = await this.options.store.removeAndInsert(replace, stored);
+      const changes: UsageChange[] = usage.map(({ id, add }) => ({ id, change: (u) => addUsage(u, add), optional: true }));
+      const revision = await this.options.store.removeAndInsert(replace, stored, changes);
+      this.applyUsage(new Map(usage.filter(({ id }) => this.memories.has(id)).map(({ id, add }) => [id, addUsage(this.memories.get(id)!.usage, add)])));
       for (const id of replace) this.memories.delete(id);
       for (const m of stored) this.memories.set(m.id, m);
       this.hashes = undefined;
@@ -597,8 +665,8 @@ export class InsightPool {
     return run;
   }
 
-  private emit(): void {
-    for (const l of this.listeners) l();
+  private emit(change: PoolChange = 'memories'): void {
+    for (const l of this.listeners) l(change);
   }
 }
 

@@ -13,6 +13,7 @@
 // a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Embedding, KeyMode, Memory } from '../core/memory';
+import type { Usage } from '../core/usage';
 import { concatBytes, formatBytes } from '../core/pool-file/bytes';
 import { storageState } from './storage';
 
@@ -46,6 +47,17 @@ export interface IndexSnapshot {
   revision: number;
   count: number;
   data: string;
+}
+
+/**
+ * A change of one memory's usage counts, applied to the row as the store holds it inside the write transaction (not to
+ * a copy read earlier), so counts from two tabs add up instead of one overwriting the other.
+ */
+export interface UsageChange {
+  id: string;
+  change: (usage: Usage | undefined) => Usage | undefined;
+  /** A missing id is skipped instead of failing the write (a retrieval counted after another tab deleted it). */
+  optional?: boolean;
 }
 
 /** A memory as its page stores it: the vector lives in the page's vector record. */
@@ -417,9 +429,22 @@ export class MemoryStore {
     return this.write(memories, [], 'update');
   }
 
-  /** Removes some memories and inserts others in one transaction (an import that replaces near-duplicates). */
-  async removeAndInsert(remove: string[], insert: StoredMemory[]): Promise<number> {
-    return this.write(insert, remove, 'insert');
+  /**
+   * Removes some memories, inserts others and changes the usage counts of others in one transaction (an import that
+   * replaces near-duplicates and adds a teammate's counts to memories already here).
+   */
+  async removeAndInsert(remove: string[], insert: StoredMemory[], usage: UsageChange[] = []): Promise<number> {
+    return this.write(insert, remove, 'insert', usage);
+  }
+
+  /**
+   * Changes usage counts (a retrieval, feedback) in one transaction, reading each row inside it. Rewrites only the rows'
+   * pages; vector bytes are not read. Returns the new revision and each changed memory's counts as stored.
+   */
+  async changeUsage(changes: UsageChange[]): Promise<{ revision: number; usage: Map<string, Usage | undefined> }> {
+    const usage = new Map<string, Usage | undefined>();
+    const revision = await this.write([], [], 'insert', changes, usage);
+    return { revision, usage };
   }
 
   /** Deletes by id; fails the whole batch if any id is missing. */
@@ -476,7 +501,13 @@ export class MemoryStore {
     return this.directory;
   }
 
-  private async write(puts: StoredMemory[], deletes: string[], mode: 'insert' | 'update'): Promise<number> {
+  private async write(
+    puts: StoredMemory[],
+    deletes: string[],
+    mode: 'insert' | 'update',
+    usage: UsageChange[] = [],
+    changed = new Map<string, Usage | undefined>(),
+  ): Promise<number> {
     const tx = this.db.transaction(['pages', 'vectors', 'meta'], 'readwrite');
     const writes: Promise<unknown>[] = [];
     try {
@@ -518,6 +549,19 @@ export class MemoryStore {
           p.push(m);
           dir.pageOf.set(m.id, key);
         }
+      }
+      for (const u of usage) {
+        const key = dir.pageOf.get(u.id);
+        if (key === undefined) {
+          if (u.optional) continue;
+          throw new StoreError(`no memory with id "${u.id}"`);
+        }
+        const p = await page(key);
+        const i = p.indexOf(u.id);
+        const { usage: current, ...row } = p.rows[i];
+        const next = u.change(current);
+        p.rows[i] = next ? { ...row, usage: next } : row;
+        changed.set(u.id, next);
       }
       // Issued together, awaited together: a failing write (quota) rejects here and aborts the batch.
       for (const [key, p] of edited) {
