@@ -2,11 +2,15 @@
 // reads the file afresh (another process — the CLI, a second agent's server, a git pull — may have changed it), and
 // every write goes through the CLI's write paths (addMemories, recordUsage), which take the pool's lock and re-read the
 // file inside it, so nothing another process wrote is lost.
+//
+// A retrieval answers without waiting for the lock (an `ingest` may hold it for a while): its count is written in the
+// background, in order, and every other call of this server waits for those counts first, so it sees them.
 import { createMemory, matchesFilter, newestFirst, type Level, type Memory, type MemoryFilter } from '../core/memory';
 import { shouldWarn } from '../core/guard';
 import { formatPromptBlock } from '../core/prompt-block';
 import { resolveRetrieval, retrieveFrom } from '../core/retrieval';
-import { emptyUsage, isHarmful, type Usage } from '../core/usage';
+import { emptyUsage, isHarmful, recordEvent, type Usage } from '../core/usage';
+import { LexicalIndex } from '../adapters/index/lexical';
 import { addMemories } from './add-memories';
 import { alignVectors, type CliContext } from './context';
 import { memorySources } from './pool-sources';
@@ -19,6 +23,40 @@ export interface ServedPool {
   model?: string;
   /** Writes nothing to stdout: that is the protocol's channel. */
   ctx: CliContext;
+  /** Retrieval counts not yet written (see settled()). */
+  counting?: Promise<void>;
+  /** The BM25 index of the last retrieval and the texts it was built from (see lexicalFor()). */
+  lexical?: { texts: Map<string, string>; index: LexicalIndex };
+}
+
+/** Waits until this server's retrieval counts are in the file. */
+export async function settled(pool: ServedPool): Promise<void> {
+  await pool.counting;
+}
+
+/** Counts a retrieval after the ones before it; a failure is logged (the agent already has its answer). */
+function countInBackground(pool: ServedPool, ids: string[]): void {
+  pool.counting = (pool.counting ?? Promise.resolve()).then(() =>
+    recordUsage(pool.path, ids, 'retrieved', pool.ctx).then(
+      () => undefined,
+      (error: Error) => pool.ctx.note(`insight-pool mcp: could not count a retrieval in ${pool.path}: ${error.message}`),
+    ),
+  );
+}
+
+/**
+ * The BM25 index for these memories: the last one while every text is the same (a count or feedback changes only
+ * usage), else built anew — so the ranking is exactly `insight-pool query`'s, without re-indexing the pool per call.
+ */
+function lexicalFor(pool: ServedPool, memories: Memory[]): LexicalIndex {
+  const indexed = memories.filter((m) => m.embedding);
+  const texts = new Map(indexed.map((m) => [m.id, [m.title, m.description, m.content, m.tags.join(' ')].join('\u0000')]));
+  const last = pool.lexical;
+  if (last && last.texts.size === texts.size && [...texts].every(([id, t]) => last.texts.get(id) === t)) return last.index;
+  const index = new LexicalIndex();
+  index.build(indexed);
+  pool.lexical = { texts, index };
+  return index;
 }
 
 /** A memory as the tools show it: no vector, usage always present, `harmful` spelled out. */
@@ -76,10 +114,11 @@ export async function retrieveMemories(pool: ServedPool, args: RetrieveArgs) {
   const embedder = await pool.ctx.embedder(pool.model ?? file.model?.id);
   const fixed = await alignVectors(file.memories, embedder, file.keyMode, file.model, pool.ctx);
   if (fixed) pool.ctx.note(`embedded ${fixed} memories with ${embedder.model} for this retrieval (the pool file keeps its own vectors)`);
-  const results = await retrieveFrom(memorySources(file.memories, embedder), resolved.query, resolved.options);
-  const saved = results.length ? await recordUsage(pool.path, results.map((r) => r.memory.id), 'retrieved', pool.ctx) : [];
-  const usage = new Map(saved.map((m) => [m.id, m.usage]));
-  const withUsage = results.map((r) => ({ ...r, memory: { ...r.memory, usage: usage.get(r.memory.id) ?? r.memory.usage } }));
+  const results = await retrieveFrom(memorySources(file.memories, embedder, lexicalFor(pool, file.memories)), resolved.query, resolved.options);
+  if (results.length) countInBackground(pool, results.map((r) => r.memory.id));
+  // The counts as they will be once this retrieval is written (as of this read of the file).
+  const now = new Date();
+  const withUsage = results.map((r) => ({ ...r, memory: { ...r.memory, usage: recordEvent(r.memory.usage, 'retrieved', now) } }));
   return {
     pool: file.memories.length,
     promptBlock: formatPromptBlock(withUsage),
@@ -99,6 +138,7 @@ export interface AddArgs {
 
 /** One memory added as `insight-pool add` adds it: validated, deduplicated by content, guard warning and near-copy named. */
 export async function addMemory(pool: ServedPool, args: AddArgs) {
+  await settled(pool);
   const draft = createMemory({ ...args, provenance: { distiller: 'mcp' } });
   const { holders, fresh, near, all } = await addMemories(pool.path, [draft], pool.ctx, pool.model);
   const holder = holders[0];
@@ -122,6 +162,7 @@ export interface FeedbackArgs {
 
 /** Counts one "helped" or "hurt" per memory; the note is logged (stderr), not stored. */
 export async function recordFeedback(pool: ServedPool, args: FeedbackArgs) {
+  await settled(pool);
   const saved = await recordUsage(pool.path, args.ids, args.helped ? 'helped' : 'hurt', pool.ctx);
   if (args.note) pool.ctx.note(`feedback (${args.helped ? 'helped' : 'hurt'}) on ${args.ids.join(', ')}: ${args.note}`);
   return { updated: saved.map((m) => ({ id: m.id, title: m.title, usage: m.usage ?? emptyUsage(), harmful: isHarmful(m) })) };
@@ -136,6 +177,7 @@ export interface ListArgs {
 
 /** The pool's memories, newest first, filtered; long contents shortened (retrieve gives whole texts). */
 export async function listMemories(pool: ServedPool, args: ListArgs) {
+  await settled(pool);
   const file = await loadPool(pool.path, true);
   const filter: MemoryFilter = {
     ...(args.levels?.length ? { levels: args.levels } : {}),

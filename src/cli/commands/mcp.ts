@@ -10,7 +10,7 @@ import { parse, requireStr, str } from '../args';
 import { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { loadPool } from '../pool-store';
-import { addMemory, LIST_CONTENT_CHARS, listMemories, recordFeedback, retrieveMemories, type ServedPool } from '../mcp-tools';
+import { addMemory, LIST_CONTENT_CHARS, listMemories, recordFeedback, retrieveMemories, settled, type ServedPool } from '../mcp-tools';
 
 export const MCP_USAGE = `insight-pool mcp --pool <file> [--model id]
   (stdio MCP server with tools retrieve_memories, add_memory, record_feedback, list_memories; logs on stderr; docs/mcp.md)`;
@@ -182,5 +182,7 @@ export async function mcpCommand(argv: string[], ctx: CliContext): Promise<numbe
     process.once('SIGINT', stop);
     server.server.onclose = () => resolve();
   });
+  // Retrieval counts still being written land before the process ends.
+  await settled(served);
   return 0;
 }
