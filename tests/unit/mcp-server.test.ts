@@ -1,6 +1,7 @@
 // `insight-pool mcp` as an agent meets it: the built CLI bundle started over stdio and driven by the MCP SDK's own
 // Client, with the embedded default model. Tools listed with schemas; add → retrieve → feedback; bad arguments are
 // tool errors and the server stays up; two servers writing one pool keep both's updates; counts survive a restart.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -123,6 +124,25 @@ describe.skipIf(!hasModel)('insight-pool mcp (stdio, SDK client)', () => {
     expect((listed.structuredContent!.memories as { harmful: boolean }[])[0].harmful).toBe(true);
     const safe = await s.call('retrieve_memories', { task: 'The deploy script fails: command not found: jq', k: 2, exclude_harmful: true });
     expect((safe.structuredContent!.results as { id: string }[]).map((m) => m.id)).not.toContain(results[1].id);
+  });
+
+  it('ranks as `insight-pool query` does, also after the pool changed between calls', { timeout: 60_000 }, async () => {
+    const pool = join(work, 'same.jsonl');
+    const s = await serve(pool);
+    for (const lesson of LESSONS) await s.call('add_memory', lesson);
+    const task = 'a command is missing: read the error and install the tool';
+    const ranked = async () => ((await s.call('retrieve_memories', { task, k: 3 })).structuredContent!.results as { id: string; score: number }[]).map((r) => [r.id, r.score]);
+    const query = () => {
+      const r = spawnSync(process.execPath, [join(outDir, 'cli.mjs'), 'query', '--pool', pool, task, '-k', '3', '--json'], { cwd: work, encoding: 'utf8' });
+      return (JSON.parse(r.stdout).results as { id: string; score: number }[]).map((m) => [m.id, m.score]);
+    };
+    expect(await ranked()).toEqual(query());
+    // A new memory that fits the task better: the server's kept BM25 index must not hide it.
+    const added = await s.call('add_memory', { title: 'Install a missing command before anything else', content: 'When the error says a command is missing, install the tool that provides it, then rerun.' });
+    const after = await ranked();
+    expect(after[0][0]).toBe(added.structuredContent!.id);
+    await s.call('list_memories', {}); // waits for the retrieval counts
+    expect(after).toEqual(query());
   });
 
   it('bad arguments are tool errors naming the field, and the server stays up', { timeout: 60_000 }, async () => {
