@@ -17,6 +17,7 @@ const outDir = join(root, 'node_modules/.cache/insight-pool-mcp-test');
 const work = mkdtempSync(join(tmpdir(), 'insight-pool-mcp-'));
 const hasModel = existsSync(join(root, 'public/models/insight-pool/use-lite/onnx/model.onnx'));
 const open: Client[] = [];
+const protocolErrors: string[] = [];
 
 beforeAll(async () => {
   await build({ configFile: join(root, 'vite.cli.config.ts'), root, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
@@ -45,6 +46,8 @@ async function serve(pool: string): Promise<Server> {
   transport.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const client = new Client({ name: 'insight-pool-test', version: '1.0.0' });
   await client.connect(transport);
+  // Anything but protocol messages on the server's stdout reaches the client as an error here.
+  client.onerror = (error) => protocolErrors.push(`${pool}: ${error.message}`);
   open.push(client);
   return {
     client,
@@ -118,6 +121,8 @@ describe.skipIf(!hasModel)('insight-pool mcp (stdio, SDK client)', () => {
     expect(onDisk.get(ids[1])).toMatchObject({ retrieved: 1, helped: 1, hurt: 0 });
     expect(onDisk.get(results[1].id)).toMatchObject({ retrieved: 1, helped: 0, hurt: 1 });
     expect(s.stderr()).toContain('installed jq first');
+    expect(s.stderr()).toMatch(/insight-pool mcp: retrieve_memories: 2 of 4/);
+    expect(protocolErrors).toEqual([]);
 
     // The harmful one is marked, and left out on request.
     const listed = await s.call('list_memories', { text: results[1].id === ids[0] ? 'Reproduce' : 'error message' });
