@@ -52,9 +52,9 @@ export interface AddOutcome {
 /**
  * What changed: `memories` (added, edited, removed, imported, re-embedded), `feedback` (a person or agent said whether
  * memories helped), `retrieved` (a retrieval was counted; not the user's own work, so it does not, for instance, make
- * the app ask the browser to keep the pool).
+ * the app ask the browser to keep the pool), `usage` (another tab changed counts; they were read anew).
  */
-export type PoolChange = 'memories' | 'feedback' | 'retrieved';
+export type PoolChange = 'memories' | 'feedback' | 'retrieved' | 'usage';
 type Listener = (change: PoolChange) => void;
 
 /** `retrieve` options of the pool: the core's, and whether this retrieval counts in the memories' usage. */
@@ -90,6 +90,8 @@ export class InsightPool {
   /** BM25 over the memories' text, the other half of hybrid retrieval; rebuilt with the vector index. */
   private lexical = new LexicalIndex();
   private indexRevision = -1;
+  /** The store's content revision the mirror and indexes were built at (see MemoryStore.contentRevision). */
+  private contentRevision: number | undefined;
   private rebuilds = 0;
   private keyMode: KeyMode = 'title';
   private listeners = new Set<Listener>();
@@ -242,7 +244,7 @@ export class InsightPool {
       }
       this.index.add(added.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
       this.lexical.add(added);
-      this.indexRevision = revision;
+      this.wrote(revision);
       this.emit();
       return answer();
     });
@@ -255,6 +257,7 @@ export class InsightPool {
     if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
       throw new MemoryValidationError('update needs an object of fields to change', []);
     }
+    if ('usage' in patch) throw new MemoryValidationError('usage cannot be edited: retrieve and feedback count it', ['usage']);
     const current = this.memories.get(id) ?? (await this.options.store.get(id));
     if (!current) throw new MemoryValidationError(`no memory with id "${id}"`, []);
     const { embedding: _e, hash: _h, ...base } = current;
@@ -275,13 +278,17 @@ export class InsightPool {
       if (holder && holder.id !== id) {
         throw new MemoryValidationError(`memory "${holder.title}" (${holder.id}) already has this content: edit or delete that one instead`, []);
       }
+      // The store keeps the row's own counts (MemoryStore.update); the mirror's, just synced, are the closest known.
+      const { usage: _copy, ...edited } = stored;
+      const counts = this.memories.get(id)?.usage;
+      stored = counts ? { ...edited, usage: counts } : edited;
       const revision = await this.options.store.update([stored]);
       this.memories.set(id, stored);
       this.hashes = undefined;
       this.index.remove([id]);
       this.index.add([{ id, vector: stored.embedding!.vector }]);
       this.lexical.add([stored]);
-      this.indexRevision = revision;
+      this.wrote(revision);
       this.emit();
       return publicMemory(stored);
     });
@@ -298,7 +305,7 @@ export class InsightPool {
       this.hashes = undefined;
       this.index.remove(ids);
       this.lexical.remove(ids);
-      this.indexRevision = revision;
+      this.wrote(revision);
       this.emit();
       return ids.length;
     });
@@ -385,7 +392,7 @@ export class InsightPool {
       await this.syncIfStale();
       const { revision, usage } = await this.options.store.changeUsage(ids.map((id) => ({ id, change: (u) => recordEvent(u, event, now), optional })));
       this.applyUsage(usage);
-      this.indexRevision = revision;
+      this.wrote(revision, false);
       this.emit(event === 'retrieved' ? 'retrieved' : 'feedback');
       return usage;
     });
@@ -561,7 +568,7 @@ export class InsightPool {
       this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
       this.lexical.remove(replace);
       this.lexical.add(stored);
-      this.indexRevision = revision;
+      this.wrote(revision, stored.length > 0 || replace.length > 0);
       this.emit();
       return stored.length;
     });
@@ -582,7 +589,7 @@ export class InsightPool {
     if (this.options.seed?.length && this.memories.size === 0 && !(await store.wasSeeded())) {
       const drafts = this.options.seed.map((s) => createMemory(s));
       const stored = await this.withEmbeddings(drafts);
-      this.indexRevision = await store.insert(stored);
+      this.wrote(await store.insert(stored));
       // Only once: a user who deletes the demo memories does not get them back on reload.
       await store.markSeeded();
       for (const m of stored) this.memories.set(m.id, m);
@@ -592,9 +599,17 @@ export class InsightPool {
     }
   }
 
+  /** This pool's own write reached `revision`; `content`: it changed memories, not only usage counts. */
+  private wrote(revision: number, content = true): void {
+    this.indexRevision = revision;
+    if (content) this.contentRevision = revision;
+  }
+
   /** Loads memories from the store and builds a fresh index. Memories embedded by another model are re-embedded. */
   private async reload(): Promise<void> {
     const { store } = this.options;
+    // Read before the memories: a write landing in between leaves these older, so the next sync reloads again.
+    const content = await store.contentRevision();
     const revision = await store.revision();
     const all = await store.all();
     const foreign = all.filter((m) => !m.embedding || m.embedding.model !== this.model || m.embedding.key !== keyText(m, this.keyMode));
@@ -611,16 +626,31 @@ export class InsightPool {
     this.index = index;
     this.lexical.build(all);
     this.indexRevision = foreign.length ? await store.revision() : revision;
+    this.contentRevision = foreign.length ? await store.contentRevision() : content;
     this.rebuilds++;
   }
 
   /** Another tab (or an import) may have written since we built the index: detect it and rebuild. */
   private async syncIfStale(): Promise<void> {
     const revision = await this.options.store.revision();
-    if (revision !== this.indexRevision || this.index.size !== this.memories.size) {
-      await this.reload();
-      this.emit();
+    if (revision === this.indexRevision && this.index.size === this.memories.size) return;
+    const content = await this.options.store.contentRevision();
+    if (content !== undefined && content === this.contentRevision && this.index.size === this.memories.size) {
+      // Another tab only counted retrievals or feedback: refresh the counts, keep the vectors and indexes.
+      const usage = await this.options.store.usages();
+      for (const [id, m] of this.memories) {
+        const u = usage.get(id);
+        if (u === m.usage) continue;
+        const { usage: _old, ...rest } = m;
+        this.memories.set(id, u ? { ...rest, usage: u } : rest);
+      }
+      this.hashes = undefined;
+      this.indexRevision = revision;
+      this.emit('usage');
+      return;
     }
+    await this.reload();
+    this.emit();
   }
 
   /** Memories by content hash. Kept between adds (building it costs ~25 ms at 100k); any other write drops it. */

@@ -365,6 +365,20 @@ export class MemoryStore {
     return revisionOf(await this.db.get('meta', 'revision'));
   }
 
+  /** The revision of the last write that changed memories, not only their usage; undefined in a store written
+   *  before this was kept (then any write counts as one). */
+  async contentRevision(): Promise<number | undefined> {
+    return (await this.db.get('meta', 'content') as PoolRevision | undefined)?.revision;
+  }
+
+  /** Every memory's usage counts, read from the rows alone (no vector bytes). */
+  async usages(): Promise<Map<string, Usage | undefined>> {
+    const pages = await this.db.getAll('pages');
+    const out = new Map<string, Usage | undefined>();
+    for (const page of pages) for (const row of JSON.parse(page.rows) as PageRow[]) out.set(row.id, row.usage);
+    return out;
+  }
+
   async wasSeeded(): Promise<boolean> {
     return Boolean(((await this.db.get('meta', 'seeded')) as { seeded: boolean } | undefined)?.seeded);
   }
@@ -424,7 +438,7 @@ export class MemoryStore {
     return this.write(memories, [], 'insert');
   }
 
-  /** Replaces existing memories (edit); fails the whole batch if any id is missing. */
+  /** Replaces existing memories (edit), keeping each one's stored usage counts; fails the whole batch if any id is missing. */
   async update(memories: StoredMemory[]): Promise<number> {
     return this.write(memories, [], 'update');
   }
@@ -537,7 +551,12 @@ export class MemoryStore {
         if (missing) throw new StoreError(`no memory with id "${missing.id}"`);
         for (const m of puts) {
           const p = await page(dir.pageOf.get(m.id)!);
-          p.set(p.indexOf(m.id), m);
+          const i = p.indexOf(m.id);
+          // Usage counts are changed only by changeUsage (in this transaction, on the stored row): an edit made from a
+          // tab's copy must not put back counts another tab has added since.
+          const { usage: _theirs, ...edited } = m;
+          const stored = p.rows[i].usage;
+          p.set(i, stored ? { ...edited, usage: stored } : edited);
         }
       } else {
         // New memories fill the last page, then open new ones.
@@ -577,7 +596,7 @@ export class MemoryStore {
         dir.lastPage = Math.max(dir.lastPage, key);
       }
       await Promise.all(writes);
-      const revision = await this.bump(tx);
+      const revision = await this.bump(tx, puts.length > 0 || deletes.length > 0);
       await tx.done;
       this.directory = { ...dir, revision };
       return revision;
@@ -586,10 +605,16 @@ export class MemoryStore {
     }
   }
 
-  private async bump(tx: WriteTx | IDBPTransaction<PoolDB, Stores, 'readwrite'>): Promise<number> {
+  /**
+   * Bumps the revision. A write that changes what memories there are or say (not only usage counts) also records it as
+   * the `content` revision: another tab that sees only the revision move can then refresh the counts alone
+   * (usages()) instead of reloading every vector and rebuilding its indexes (5 s at 20k memories).
+   */
+  private async bump(tx: WriteTx | IDBPTransaction<PoolDB, Stores, 'readwrite'>, content = true): Promise<number> {
     const meta = tx.objectStore('meta');
     const current = revisionOf(await meta.get('revision'));
     await meta.put({ revision: current + 1 }, 'revision');
+    if (content) await meta.put({ revision: current + 1 }, 'content');
     return current + 1;
   }
 }

@@ -80,6 +80,41 @@ describe('usage in the app pool', () => {
     expect((await reopened.get(a.id))!.usage).toMatchObject({ retrieved: 1, helped: 2, hurt: 0 });
   });
 
+  it("another tab's counts are read anew without reloading vectors or rebuilding indexes; a content change still reloads", async () => {
+    const tab1 = await openPool();
+    const [a, b] = await tab1.add(insights);
+    const tab2 = await openPool();
+    const rebuilds = tab2.indexStatus().rebuilds;
+    const changes: PoolChange[] = [];
+    tab2.subscribe((c) => changes.push(c));
+    await tab1.feedback(a.id, false);
+    await tab1.retrieve('install packages', { k: 1 });
+    expect((await tab2.get(a.id))!.usage).toMatchObject({ helped: 0, hurt: 1 });
+    expect((await tab2.get(b.id))!.usage).toMatchObject({ retrieved: 1 });
+    expect(tab2.indexStatus().rebuilds).toBe(rebuilds);
+    expect(changes).toEqual(['usage']);
+    // Counts in tab2 add to tab1's; tab1 sees them the same way.
+    await tab2.feedback(a.id, false);
+    expect((await tab1.get(a.id))!.usage).toMatchObject({ hurt: 2 });
+    await tab1.add({ title: 'A new lesson', content: 'Something else.' });
+    expect(await tab2.count()).toBe(insights.length + 1);
+    expect(tab2.indexStatus().rebuilds).toBe(rebuilds + 1);
+  });
+
+  it('an edit keeps the stored counts, even from a tab whose copy is older; usage itself cannot be edited', async () => {
+    const tab1 = await openPool();
+    const [a] = await tab1.add(insights);
+    await tab1.feedback(a.id, true);
+    await expect(tab1.update(a.id, { usage: { retrieved: 0, helped: 0, hurt: 0 } } as never)).rejects.toThrow(/usage cannot be edited/);
+    const store = stores[stores.length - 1];
+    // An edit written from a copy without the counts (another tab's, made before the feedback).
+    const [row] = (await store.all()).filter((m) => m.id === a.id);
+    const { usage: _u, ...stale } = row;
+    await store.update([{ ...stale, tags: ['edited'] }]);
+    const reopened = await openPool();
+    expect(await reopened.get(a.id)).toMatchObject({ tags: ['edited'], usage: { helped: 1 } });
+  });
+
   it('excludeHarmful leaves out memories that hurt more often than they helped; the default ranking keeps them', async () => {
     const pool = await openPool();
     const [a] = await pool.add(insights);
