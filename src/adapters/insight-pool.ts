@@ -584,6 +584,11 @@ export class InsightPool {
     const saved = await store.settings();
     this.keyMode = saved?.keyMode ?? this.options.keyMode ?? DEFAULT_KEY_MODE;
     await this.reload();
+    if (this.contentRevision === undefined) {
+      // A store from before content revisions: give it one, and take it if it describes what was just loaded.
+      const content = await store.ensureContentRevision();
+      if (content === this.indexRevision) this.contentRevision = content;
+    }
     // Opened with another model than the pool's (reload re-embedded what needed it): the pool now uses this one.
     if (!saved || saved.model !== this.model) await store.saveSettings({ model: this.model, keyMode: this.keyMode });
     if (this.options.seed?.length && this.memories.size === 0 && !(await store.wasSeeded())) {

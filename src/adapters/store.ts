@@ -371,6 +371,20 @@ export class MemoryStore {
     return (await this.db.get('meta', 'content') as PoolRevision | undefined)?.revision;
   }
 
+  /**
+   * Gives a store written before the content revision was kept one: its current revision (safe, since it claims no
+   * content change later than the real one). Returns the content revision.
+   */
+  async ensureContentRevision(): Promise<number> {
+    const tx = this.db.transaction('meta', 'readwrite');
+    const meta = tx.objectStore('meta');
+    const have = (await meta.get('content')) as PoolRevision | undefined;
+    const revision = have?.revision ?? revisionOf(await meta.get('revision'));
+    if (!have) await meta.put({ revision }, 'content');
+    await tx.done;
+    return revision;
+  }
+
   /** Every memory's usage counts, read from the rows alone (no vector bytes). */
   async usages(): Promise<Map<string, Usage | undefined>> {
     const pages = await this.db.getAll('pages');

@@ -101,6 +101,29 @@ describe('usage in the app pool', () => {
     expect(tab2.indexStatus().rebuilds).toBe(rebuilds + 1);
   });
 
+  it('a store from before content revisions gets one when opened, so counts from another tab need no reload', async () => {
+    const first = await openPool();
+    const [a] = await first.add(insights);
+    stores.forEach((st) => st.close());
+    stores = [];
+    // As an older app left it: no `content` record in meta.
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(dbName);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('meta', 'readwrite');
+        tx.objectStore('meta').delete('content');
+        tx.oncomplete = () => (open.result.close(), resolve());
+      };
+    });
+    const tab1 = await openPool();
+    const tab2 = await openPool();
+    const rebuilds = tab2.indexStatus().rebuilds;
+    await tab1.feedback(a.id, true);
+    expect((await tab2.get(a.id))!.usage).toMatchObject({ helped: 1 });
+    expect(tab2.indexStatus().rebuilds).toBe(rebuilds);
+  });
+
   it('an edit keeps the stored counts, even from a tab whose copy is older; usage itself cannot be edited', async () => {
     const tab1 = await openPool();
     const [a] = await tab1.add(insights);
