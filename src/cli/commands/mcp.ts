@@ -50,7 +50,11 @@ const addInput = {
   level: level.optional().describe('insight (default): a general principle; summary, workflow or trajectory for more concrete records.'),
   domain: text('domain', LIMITS.domain).optional().describe('Kind of task it came from: swe, terminal, competitive-programming, ml-research, … (default general).'),
   outcome: z.enum(OUTCOMES, { error: `outcome must be one of ${OUTCOMES.join(', ')}` }).optional().describe('Whether the task it came from succeeded.'),
-  tags: z.array(text('tag', LIMITS.tag), { error: 'tags must be an array of strings' }).max(LIMITS.tags, { error: `too many tags (max ${LIMITS.tags})` }).optional(),
+  tags: z
+    .array(text('tag', LIMITS.tag), { error: 'tags must be an array of strings' })
+    .max(LIMITS.tags, { error: `too many tags (max ${LIMITS.tags})` })
+    .optional()
+    .describe('A few short keywords, e.g. testing, environment.'),
 };
 
 const feedbackInput = {
