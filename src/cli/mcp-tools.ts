@@ -23,8 +23,9 @@ export interface ServedPool {
   model?: string;
   /** Writes nothing to stdout: that is the protocol's channel. */
   ctx: CliContext;
-  /** Retrieval counts not yet written (see settled()). */
+  /** The writer of retrieval counts while it runs (see settled()), and the ids it has yet to count. */
   counting?: Promise<void>;
+  queued?: string[];
   /** The BM25 index of the last retrieval and the texts it was built from (see lexicalFor()). */
   lexical?: { texts: Map<string, string>; index: LexicalIndex };
 }
@@ -34,14 +35,23 @@ export async function settled(pool: ServedPool): Promise<void> {
   await pool.counting;
 }
 
-/** Counts a retrieval after the ones before it; a failure is logged (the agent already has its answer). */
+/**
+ * Counts a retrieval after the ones before it. Retrievals made while a count is being written are counted together in
+ * the next write (one rewrite of the file for all of them). A failure is logged: the agent already has its answer.
+ */
 function countInBackground(pool: ServedPool, ids: string[]): void {
-  pool.counting = (pool.counting ?? Promise.resolve()).then(() =>
-    recordUsage(pool.path, ids, 'retrieved', pool.ctx).then(
-      () => undefined,
-      (error: Error) => pool.ctx.note(`insight-pool mcp: could not count a retrieval in ${pool.path}: ${error.message}`),
-    ),
-  );
+  const queued = (pool.queued ??= []);
+  queued.push(...ids);
+  if (pool.counting) return;
+  pool.counting = (async () => {
+    while (queued.length) {
+      const batch = queued.splice(0);
+      await recordUsage(pool.path, batch, 'retrieved', pool.ctx).catch((error: Error) =>
+        pool.ctx.note(`insight-pool mcp: could not count a retrieval in ${pool.path}: ${error.message}`),
+      );
+    }
+    pool.counting = undefined;
+  })();
 }
 
 /**

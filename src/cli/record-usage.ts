@@ -8,10 +8,10 @@ import { InputError } from './errors';
 import { changing, loadPool, savePool } from './pool-store';
 
 /**
- * Adds one `event` to each memory of `ids` (each id once, however often it is given) and saves the pool. An id the
- * pool does not hold is bad input and nothing is written — except for a retrieval count, where it means another
- * process removed that memory since it was retrieved: it is skipped. Returns the memories as saved, in the order of
- * `ids`.
+ * Adds `event` to each memory of `ids` and saves the pool. Feedback counts once per memory, however often its id is
+ * given; retrievals count every time an id is given (a batch of several retrievals). An id the pool does not hold is
+ * bad input and nothing is written — except for a retrieval count, where it means another process removed that memory
+ * since it was retrieved: it is skipped. Returns the memories as saved, each once, in the order of `ids`.
  */
 export function recordUsage(poolPath: string, ids: string[], event: UsageEvent, ctx: Pick<CliContext, 'note' | 'appVersion'>, now = new Date()): Promise<Memory[]> {
   return changing(poolPath, false, ctx, async () => {
@@ -22,7 +22,7 @@ export function recordUsage(poolPath: string, ids: string[], event: UsageEvent, 
       throw new InputError(`${poolPath}: no memory with id ${missing.map((id) => `"${id}"`).join(', ')}; nothing recorded`);
     }
     const unique = [...new Set(ids)].filter((id) => byId.has(id));
-    for (const id of unique) {
+    for (const id of event === 'retrieved' ? ids.filter((i) => byId.has(i)) : unique) {
       const m = byId.get(id)!;
       m.usage = recordEvent(m.usage, event, now);
     }

@@ -205,13 +205,14 @@ describe.skipIf(!hasModel)('insight-pool mcp (stdio, SDK client)', () => {
     const pool = join(work, 'restart.jsonl');
     const s = await serve(pool);
     const id = (await s.call('add_memory', LESSONS[2])).structuredContent!.id as string;
-    await s.call('retrieve_memories', { task: 'a stack trace I do not understand' });
+    // Retrievals at once: counted together or one by one, each counts.
+    await Promise.all([1, 2, 3].map(() => s.call('retrieve_memories', { task: 'a stack trace I do not understand' })));
     await s.call('record_feedback', { ids: [id], helped: true });
     await s.client.close();
     const again = await serve(pool);
     const listed = await again.call('list_memories', {});
-    expect((listed.structuredContent!.memories as { id: string; usage: object }[])[0]).toMatchObject({ id, usage: { retrieved: 1, helped: 1, hurt: 0 } });
+    expect((listed.structuredContent!.memories as { id: string; usage: object }[])[0]).toMatchObject({ id, usage: { retrieved: 3, helped: 1, hurt: 0 } });
     await again.call('record_feedback', { ids: [id], helped: true });
-    expect((await fileMemories(pool))[0].usage).toMatchObject({ retrieved: 1, helped: 2, hurt: 0 });
+    expect((await fileMemories(pool))[0].usage).toMatchObject({ retrieved: 3, helped: 2, hurt: 0 });
   });
 });
