@@ -3,7 +3,7 @@
 import type { Memory, MemoryFilter, MemoryInput } from './core/memory';
 import type { RetrievedMemory, RetrieveOptions } from './core/retrieval';
 import type { EmbedProgress } from './core/embedder';
-import type { InsightPool } from './adapters/insight-pool';
+import type { InsightPool, PoolRetrieveOptions } from './adapters/insight-pool';
 import { openBrowserPool, type BrowserPoolOptions } from './adapters/browser-pool';
 import { formatPromptBlock as formatBlock } from './core/prompt-block';
 
@@ -24,8 +24,14 @@ export interface InsightPoolApi {
   get(id: string): Promise<Memory | undefined>;
   list(filter?: MemoryFilter): Promise<Memory[]>;
   count(filter?: MemoryFilter): Promise<number>;
-  /** Top-k memories for a task description, nearest first, with exact cosine scores. */
-  retrieve(query: string, options?: RetrieveOptions): Promise<RetrievedMemory[]>;
+  /**
+   * Top-k memories for a task description, best first, with the fused score and its parts (cosine, lexical). Counts
+   * the retrieval in each returned memory's `usage.retrieved` unless `record: false` (a playground that only peeks);
+   * `excludeHarmful: true` leaves out memories that hurt more often than they helped.
+   */
+  retrieve(query: string, options?: PoolRetrieveOptions): Promise<RetrievedMemory[]>;
+  /** Whether retrieved memories helped (`usage.helped`) or not (`usage.hurt`); answers them with the new counts. */
+  feedback(ids: string | string[], helped: boolean): Promise<Memory[]>;
   /** The block to paste into an agent's system prompt for the given results. */
   promptBlock(results: RetrievedMemory[]): string;
   /** Embeds texts with the pool's model: plain number arrays, L2-normalized. */
@@ -46,6 +52,7 @@ export function createApi(poolPromise: Promise<InsightPool>): InsightPoolApi {
     list: async (filter) => (await pool()).list(filter),
     count: async (filter) => (await pool()).count(filter),
     retrieve: async (query, options) => (await pool()).retrieve(query, options),
+    feedback: async (ids, helped) => (await pool()).feedback(ids, helped),
     promptBlock: (results) => formatBlock(results),
     embed: async (texts) => (await (await pool()).embed(texts)).map((v) => Array.from(v)),
     info: async () => {
@@ -73,4 +80,5 @@ export function poolInstance(): Promise<InsightPool> {
   return singleton!.pool;
 }
 
-export type { Memory, MemoryFilter, MemoryInput, RetrievedMemory, RetrieveOptions, EmbedProgress };
+export type { Memory, MemoryFilter, MemoryInput, RetrievedMemory, RetrieveOptions, PoolRetrieveOptions, EmbedProgress };
+export type { Usage } from './core/usage';

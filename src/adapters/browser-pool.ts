@@ -58,7 +58,9 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
   }
   // The first change in this page means the pool now holds the user's own work: ask the browser then not to clear it
   // under disk pressure (Chrome answers silently; Firefox asks the user, who has just saved something).
-  const stop = pool.subscribe(() => {
+  // A counted retrieval, or counts another tab changed, are not such a change.
+  const stop = pool.subscribe((change) => {
+    if (change === 'retrieved' || change === 'usage') return;
     stop();
     void storageState().then((s) => (s.persisted === false ? keepStorage() : undefined));
   });

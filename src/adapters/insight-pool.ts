@@ -3,13 +3,14 @@
 import { createMemory, contentHash, keyText, matchesFilter, MemoryValidationError, newestFirst, DEFAULT_KEY_MODE } from '../core/memory';
 import type { KeyMode, Level, Memory, MemoryFilter, MemoryInput } from '../core/memory';
 import type { Embedder, EmbedProgress } from '../core/embedder';
-import { resolveRetrieval, retrieveFrom, type RetrievalSources, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
+import { resolveRetrieval, retrieveFrom, RetrievalError, type RetrievalSources, type RetrievedMemory, type RetrieveOptions } from '../core/retrieval';
+import { addUsage, recordEvent, type Usage, type UsageEvent } from '../core/usage';
 import { formatPromptBlock } from '../core/prompt-block';
 import { nearCopiesInPool, nearText, type NearPool, type NearText } from '../core/near-copy';
 import type { VectorIndex } from './index/types';
 import { LexicalLoader } from './index/lexical-loader';
 import type { IndexKind } from './index/choose';
-import { MemoryStore, type StoredMemory } from './store';
+import { MemoryStore, type StoredMemory, type UsageChange } from './store';
 
 export type { IndexKind };
 export type IndexFactory = (kind: IndexKind, dims: number, size: number) => Promise<VectorIndex>;
@@ -48,7 +49,19 @@ export interface AddOutcome {
   near: { memory: Memory; existing: Memory; score: number }[];
 }
 
-type Listener = () => void;
+/**
+ * What changed: `memories` (added, edited, removed, imported, re-embedded), `feedback` (a person or agent said whether
+ * memories helped), `retrieved` (a retrieval was counted; not the user's own work, so it does not, for instance, make
+ * the app ask the browser to keep the pool), `usage` (another tab changed counts; they were read anew).
+ */
+export type PoolChange = 'memories' | 'feedback' | 'retrieved' | 'usage';
+type Listener = (change: PoolChange) => void;
+
+/** `retrieve` options of the pool: the core's, and whether this retrieval counts in the memories' usage. */
+export interface PoolRetrieveOptions extends RetrieveOptions {
+  /** Count this retrieval in each returned memory's `usage.retrieved` (default true; false to only peek). */
+  record?: boolean;
+}
 
 /** Memories from `add`-style input (one or an array), all validated first; an error names the item that failed. */
 function validated(input: MemoryInput | MemoryInput[], now: Date): Memory[] {
@@ -77,6 +90,8 @@ export class InsightPool {
   /** BM25 over the memories' text, the other half of hybrid retrieval; rebuilt with the vector index, behind it. */
   private lexical = new LexicalLoader();
   private indexRevision = -1;
+  /** The store's content revision the mirror and indexes were built at (see MemoryStore.contentRevision). */
+  private contentRevision: number | undefined;
   private rebuilds = 0;
   private keyMode: KeyMode = 'title';
   private listeners = new Set<Listener>();
@@ -235,7 +250,7 @@ export class InsightPool {
       }
       this.index.add(added.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
       this.lexical.add(added);
-      this.indexRevision = revision;
+      this.wrote(revision);
       this.emit();
       return answer();
     });
@@ -248,6 +263,7 @@ export class InsightPool {
     if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
       throw new MemoryValidationError('update needs an object of fields to change', []);
     }
+    if ('usage' in patch) throw new MemoryValidationError('usage cannot be edited: retrieve and feedback count it', ['usage']);
     const current = this.memories.get(id) ?? (await this.options.store.get(id));
     if (!current) throw new MemoryValidationError(`no memory with id "${id}"`, []);
     const { embedding: _e, hash: _h, ...base } = current;
@@ -268,13 +284,17 @@ export class InsightPool {
       if (holder && holder.id !== id) {
         throw new MemoryValidationError(`memory "${holder.title}" (${holder.id}) already has this content: edit or delete that one instead`, []);
       }
+      // The store keeps the row's own counts (MemoryStore.update); the mirror's, just synced, are the closest known.
+      const { usage: _copy, ...edited } = stored;
+      const counts = this.memories.get(id)?.usage;
+      stored = counts ? { ...edited, usage: counts } : edited;
       const revision = await this.options.store.update([stored]);
       this.memories.set(id, stored);
       this.hashes = undefined;
       this.index.remove([id]);
       this.index.add([{ id, vector: stored.embedding!.vector }]);
       this.lexical.add([stored]);
-      this.indexRevision = revision;
+      this.wrote(revision);
       this.emit();
       return publicMemory(stored);
     });
@@ -291,7 +311,7 @@ export class InsightPool {
       this.hashes = undefined;
       this.index.remove(ids);
       this.lexical.remove(ids);
-      this.indexRevision = revision;
+      this.wrote(revision);
       this.emit();
       return ids.length;
     });
@@ -337,13 +357,64 @@ export class InsightPool {
     return { domains: [...domains].sort(), sourceModels: [...models].sort(), importedFrom: [...sources].sort() };
   }
 
-  async retrieve(query: string, options: RetrieveOptions = {}): Promise<RetrievedMemory[]> {
-    const resolved = resolveRetrieval(query, options);
+  /**
+   * Top-k memories for a task. Unless `record: false`, each returned memory's `usage.retrieved` counts it (and the
+   * answer carries the new counts).
+   */
+  async retrieve(query: string, options: PoolRetrieveOptions = {}): Promise<RetrievedMemory[]> {
+    const { record = true, ...rest } = options ?? {};
+    if (typeof record !== 'boolean') throw new RetrievalError('invalid retrieve options: record must be true or false');
+    const resolved = resolveRetrieval(query, rest);
     await this.ready();
     await this.syncIfStale();
     await this.lexical.ready();
     const results = await retrieveFrom(this.sources(), resolved.query, resolved.options);
+    if (record && results.length) {
+      // A memory another tab deleted since is skipped, not an error: the retrieval itself succeeded.
+      const usage = await this.countUse(results.map((r) => r.memory.id), 'retrieved', true);
+      return results.map((r) => ({ ...r, memory: { ...publicMemory(r.memory as StoredMemory), ...(usage.get(r.memory.id) ? { usage: usage.get(r.memory.id) } : {}) } }));
+    }
     return results.map((r) => ({ ...r, memory: publicMemory(r.memory as StoredMemory) }));
+  }
+
+  /**
+   * Feedback on retrieved memories: `helped` true counts `usage.helped`, false counts `usage.hurt`, once per memory.
+   * Every id must be in the pool, or nothing is counted. Answers the memories with their new counts.
+   */
+  async feedback(idOrIds: string | string[], helped: boolean): Promise<Memory[]> {
+    const ids = Array.isArray(idOrIds) ? idOrIds : [idOrIds];
+    if (ids.length === 0) throw new MemoryValidationError('feedback needs at least one memory id', []);
+    ids.forEach(requireId);
+    if (typeof helped !== 'boolean') throw new MemoryValidationError('helped must be true or false', []);
+    await this.ready();
+    const unique = [...new Set(ids)];
+    await this.countUse(unique, helped ? 'helped' : 'hurt', false);
+    return unique.map((id) => publicMemory(this.memories.get(id)!));
+  }
+
+  /** Counts one usage event per memory in the store (read and changed inside its transaction) and in the mirror. */
+  private countUse(ids: string[], event: UsageEvent, optional: boolean): Promise<Map<string, Usage | undefined>> {
+    const now = new Date();
+    return this.serialize(async () => {
+      await this.syncIfStale();
+      const { revision, usage } = await this.options.store.changeUsage(ids.map((id) => ({ id, change: (u) => recordEvent(u, event, now), optional })));
+      this.applyUsage(usage);
+      this.wrote(revision, false);
+      this.emit(event === 'retrieved' ? 'retrieved' : 'feedback');
+      return usage;
+    });
+  }
+
+  /** New counts into the in-memory mirror (the indexes do not depend on them). */
+  private applyUsage(usage: Map<string, Usage | undefined>): void {
+    for (const [id, u] of usage) {
+      const m = this.memories.get(id);
+      if (!m) continue;
+      const { usage: _old, ...rest } = m;
+      this.memories.set(id, u ? { ...rest, usage: u } : rest);
+    }
+    // byHash() holds the old objects.
+    if (usage.size) this.hashes = undefined;
   }
 
   /** The pool as retrieval sees it: the same ranking code runs over the CLI's pool files and the eval's sets. */
@@ -476,6 +547,8 @@ export class InsightPool {
     replace: string[] = [],
     onProgress?: (p: EmbedProgress) => void,
     signal?: AbortSignal,
+    /** A teammate's counts for memories already in the pool (MergePlan.usage): added to theirs in the same write. */
+    usage: { id: string; add: Usage }[] = [],
   ): Promise<number> {
     await this.ready();
     return this.serialize(async () => {
@@ -492,7 +565,9 @@ export class InsightPool {
           : p.memory.embedding!;
         return { ...p.memory, hash: p.hash, embedding };
       });
-      const revision = await this.options.store.removeAndInsert(replace, stored);
+      const changes: UsageChange[] = usage.map(({ id, add }) => ({ id, change: (u) => addUsage(u, add), optional: true }));
+      const revision = await this.options.store.removeAndInsert(replace, stored, changes);
+      this.applyUsage(new Map(usage.filter(({ id }) => this.memories.has(id)).map(({ id, add }) => [id, addUsage(this.memories.get(id)!.usage, add)])));
       for (const id of replace) this.memories.delete(id);
       for (const m of stored) this.memories.set(m.id, m);
       this.hashes = undefined;
@@ -500,7 +575,7 @@ export class InsightPool {
       this.index.add(stored.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
       this.lexical.remove(replace);
       this.lexical.add(stored);
-      this.indexRevision = revision;
+      this.wrote(revision, stored.length > 0 || replace.length > 0);
       this.emit();
       return stored.length;
     });
@@ -516,12 +591,17 @@ export class InsightPool {
     const saved = await store.settings();
     this.keyMode = saved?.keyMode ?? this.options.keyMode ?? DEFAULT_KEY_MODE;
     await this.reload();
+    if (this.contentRevision === undefined) {
+      // A store from before content revisions: give it one, and take it if it describes what was just loaded.
+      const content = await store.ensureContentRevision();
+      if (content === this.indexRevision) this.contentRevision = content;
+    }
     // Opened with another model than the pool's (reload re-embedded what needed it): the pool now uses this one.
     if (!saved || saved.model !== this.model) await store.saveSettings({ model: this.model, keyMode: this.keyMode });
     if (this.options.seed?.length && this.memories.size === 0 && !(await store.wasSeeded())) {
       const drafts = this.options.seed.map((s) => createMemory(s));
       const stored = await this.withEmbeddings(drafts);
-      this.indexRevision = await store.insert(stored);
+      this.wrote(await store.insert(stored));
       // Only once: a user who deletes the demo memories does not get them back on reload.
       await store.markSeeded();
       for (const m of stored) this.memories.set(m.id, m);
@@ -531,9 +611,17 @@ export class InsightPool {
     }
   }
 
+  /** This pool's own write reached `revision`; `content`: it changed memories, not only usage counts. */
+  private wrote(revision: number, content = true): void {
+    this.indexRevision = revision;
+    if (content) this.contentRevision = revision;
+  }
+
   /** Loads memories from the store and builds a fresh index. Memories embedded by another model are re-embedded. */
   private async reload(): Promise<void> {
     const { store } = this.options;
+    // Read before the memories: a write landing in between leaves these older, so the next sync reloads again.
+    const content = await store.contentRevision();
     const revision = await store.revision();
     const all = await store.all();
     const foreign = all.filter((m) => !m.embedding || m.embedding.model !== this.model || m.embedding.key !== keyText(m, this.keyMode));
@@ -550,16 +638,31 @@ export class InsightPool {
     this.index = index;
     this.lexical.rebuild(all);
     this.indexRevision = foreign.length ? await store.revision() : revision;
+    this.contentRevision = foreign.length ? await store.contentRevision() : content;
     this.rebuilds++;
   }
 
   /** Another tab (or an import) may have written since we built the index: detect it and rebuild. */
   private async syncIfStale(): Promise<void> {
     const revision = await this.options.store.revision();
-    if (revision !== this.indexRevision || this.index.size !== this.memories.size) {
-      await this.reload();
-      this.emit();
+    if (revision === this.indexRevision && this.index.size === this.memories.size) return;
+    const content = await this.options.store.contentRevision();
+    if (content !== undefined && content === this.contentRevision && this.index.size === this.memories.size) {
+      // Another tab only counted retrievals or feedback: refresh the counts, keep the vectors and indexes.
+      const usage = await this.options.store.usages();
+      for (const [id, m] of this.memories) {
+        const u = usage.get(id);
+        if (u === m.usage) continue;
+        const { usage: _old, ...rest } = m;
+        this.memories.set(id, u ? { ...rest, usage: u } : rest);
+      }
+      this.hashes = undefined;
+      this.indexRevision = revision;
+      this.emit('usage');
+      return;
     }
+    await this.reload();
+    this.emit();
   }
 
   /** Memories by content hash. Kept between adds (building it costs ~25 ms at 100k); any other write drops it. */
@@ -604,8 +707,8 @@ export class InsightPool {
     return run;
   }
 
-  private emit(): void {
-    for (const l of this.listeners) l();
+  private emit(change: PoolChange = 'memories'): void {
+    for (const l of this.listeners) l(change);
   }
 }
 

@@ -69,5 +69,5 @@ export async function applyImport(
   options: { signal?: AbortSignal; onProgress?: (p: EmbedProgress) => void } = {},
 ): Promise<number> {
   const resolved = resolveMerge(plan, decisions);
-  return pool.importMemories(resolved.insert, resolved.replace, options.onProgress, options.signal);
+  return pool.importMemories(resolved.insert, resolved.replace, options.onProgress, options.signal, resolved.usage);
 }

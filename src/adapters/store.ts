@@ -13,6 +13,7 @@
 // a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Embedding, KeyMode, Memory } from '../core/memory';
+import type { Usage } from '../core/usage';
 import { concatBytes, formatBytes } from '../core/pool-file/bytes';
 import { storageState } from './storage';
 
@@ -46,6 +47,17 @@ export interface IndexSnapshot {
   revision: number;
   count: number;
   data: string;
+}
+
+/**
+ * A change of one memory's usage counts, applied to the row as the store holds it inside the write transaction (not to
+ * a copy read earlier), so counts from two tabs add up instead of one overwriting the other.
+ */
+export interface UsageChange {
+  id: string;
+  change: (usage: Usage | undefined) => Usage | undefined;
+  /** A missing id is skipped instead of failing the write (a retrieval counted after another tab deleted it). */
+  optional?: boolean;
 }
 
 /** A memory as its page stores it: the vector lives in the page's vector record. */
@@ -353,6 +365,34 @@ export class MemoryStore {
     return revisionOf(await this.db.get('meta', 'revision'));
   }
 
+  /** The revision of the last write that changed memories, not only their usage; undefined in a store written
+   *  before this was kept (then any write counts as one). */
+  async contentRevision(): Promise<number | undefined> {
+    return (await this.db.get('meta', 'content') as PoolRevision | undefined)?.revision;
+  }
+
+  /**
+   * Gives a store written before the content revision was kept one: its current revision (safe, since it claims no
+   * content change later than the real one). Returns the content revision.
+   */
+  async ensureContentRevision(): Promise<number> {
+    const tx = this.db.transaction('meta', 'readwrite');
+    const meta = tx.objectStore('meta');
+    const have = (await meta.get('content')) as PoolRevision | undefined;
+    const revision = have?.revision ?? revisionOf(await meta.get('revision'));
+    if (!have) await meta.put({ revision }, 'content');
+    await tx.done;
+    return revision;
+  }
+
+  /** Every memory's usage counts, read from the rows alone (no vector bytes). */
+  async usages(): Promise<Map<string, Usage | undefined>> {
+    const pages = await this.db.getAll('pages');
+    const out = new Map<string, Usage | undefined>();
+    for (const page of pages) for (const row of JSON.parse(page.rows) as PageRow[]) out.set(row.id, row.usage);
+    return out;
+  }
+
   async wasSeeded(): Promise<boolean> {
     return Boolean(((await this.db.get('meta', 'seeded')) as { seeded: boolean } | undefined)?.seeded);
   }
@@ -412,14 +452,27 @@ export class MemoryStore {
     return this.write(memories, [], 'insert');
   }
 
-  /** Replaces existing memories (edit); fails the whole batch if any id is missing. */
+  /** Replaces existing memories (edit), keeping each one's stored usage counts; fails the whole batch if any id is missing. */
   async update(memories: StoredMemory[]): Promise<number> {
     return this.write(memories, [], 'update');
   }
 
-  /** Removes some memories and inserts others in one transaction (an import that replaces near-duplicates). */
-  async removeAndInsert(remove: string[], insert: StoredMemory[]): Promise<number> {
-    return this.write(insert, remove, 'insert');
+  /**
+   * Removes some memories, inserts others and changes the usage counts of others in one transaction (an import that
+   * replaces near-duplicates and adds a teammate's counts to memories already here).
+   */
+  async removeAndInsert(remove: string[], insert: StoredMemory[], usage: UsageChange[] = []): Promise<number> {
+    return this.write(insert, remove, 'insert', usage);
+  }
+
+  /**
+   * Changes usage counts (a retrieval, feedback) in one transaction, reading each row inside it. Rewrites only the rows'
+   * pages; vector bytes are not read. Returns the new revision and each changed memory's counts as stored.
+   */
+  async changeUsage(changes: UsageChange[]): Promise<{ revision: number; usage: Map<string, Usage | undefined> }> {
+    const usage = new Map<string, Usage | undefined>();
+    const revision = await this.write([], [], 'insert', changes, usage);
+    return { revision, usage };
   }
 
   /** Deletes by id; fails the whole batch if any id is missing. */
@@ -476,7 +529,13 @@ export class MemoryStore {
     return this.directory;
   }
 
-  private async write(puts: StoredMemory[], deletes: string[], mode: 'insert' | 'update'): Promise<number> {
+  private async write(
+    puts: StoredMemory[],
+    deletes: string[],
+    mode: 'insert' | 'update',
+    usage: UsageChange[] = [],
+    changed = new Map<string, Usage | undefined>(),
+  ): Promise<number> {
     const tx = this.db.transaction(['pages', 'vectors', 'meta'], 'readwrite');
     const writes: Promise<unknown>[] = [];
     try {
@@ -506,7 +565,12 @@ export class MemoryStore {
         if (missing) throw new StoreError(`no memory with id "${missing.id}"`);
         for (const m of puts) {
           const p = await page(dir.pageOf.get(m.id)!);
-          p.set(p.indexOf(m.id), m);
+          const i = p.indexOf(m.id);
+          // Usage counts are changed only by changeUsage (in this transaction, on the stored row): an edit made from a
+          // tab's copy must not put back counts another tab has added since.
+          const { usage: _theirs, ...edited } = m;
+          const stored = p.rows[i].usage;
+          p.set(i, stored ? { ...edited, usage: stored } : edited);
         }
       } else {
         // New memories fill the last page, then open new ones.
@@ -518,6 +582,19 @@ export class MemoryStore {
           p.push(m);
           dir.pageOf.set(m.id, key);
         }
+      }
+      for (const u of usage) {
+        const key = dir.pageOf.get(u.id);
+        if (key === undefined) {
+          if (u.optional) continue;
+          throw new StoreError(`no memory with id "${u.id}"`);
+        }
+        const p = await page(key);
+        const i = p.indexOf(u.id);
+        const { usage: current, ...row } = p.rows[i];
+        const next = u.change(current);
+        p.rows[i] = next ? { ...row, usage: next } : row;
+        changed.set(u.id, next);
       }
       // Issued together, awaited together: a failing write (quota) rejects here and aborts the batch.
       for (const [key, p] of edited) {
@@ -533,7 +610,7 @@ export class MemoryStore {
         dir.lastPage = Math.max(dir.lastPage, key);
       }
       await Promise.all(writes);
-      const revision = await this.bump(tx);
+      const revision = await this.bump(tx, puts.length > 0 || deletes.length > 0);
       await tx.done;
       this.directory = { ...dir, revision };
       return revision;
@@ -542,10 +619,16 @@ export class MemoryStore {
     }
   }
 
-  private async bump(tx: WriteTx | IDBPTransaction<PoolDB, Stores, 'readwrite'>): Promise<number> {
+  /**
+   * Bumps the revision. A write that changes what memories there are or say (not only usage counts) also records it as
+   * the `content` revision: another tab that sees only the revision move can then refresh the counts alone
+   * (usages()) instead of reloading every vector and rebuilding its indexes (5 s at 20k memories).
+   */
+  private async bump(tx: WriteTx | IDBPTransaction<PoolDB, Stores, 'readwrite'>, content = true): Promise<number> {
     const meta = tx.objectStore('meta');
     const current = revisionOf(await meta.get('revision'));
     await meta.put({ revision: current + 1 }, 'revision');
+    if (content) await meta.put({ revision: current + 1 }, 'content');
     return current + 1;
   }
 }

@@ -19,6 +19,8 @@ export interface Added {
   all: Memory[];
   /** With `skipNear`: new memories left out as near-copies (core/near-copy.ts) of a pool memory or an earlier one. */
   leftOut: { memory: Memory; close: Memory; score: number; earlier: boolean }[];
+  /** Without `skipNear`: stored memories that are near-copies of a pool memory (kept, and named on stderr). */
+  near: { memory: Memory; close: Memory; score: number }[];
 }
 
 /**
@@ -63,6 +65,7 @@ export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext,
     );
     const kept: { memory: Memory; whole?: Float32Array }[] = [];
     const leftOut: Added['leftOut'] = [];
+    const near: Added['near'] = [];
     fresh.forEach((m, i) => {
       const { hit, whole: v } = verdicts[i];
       let close = hit ? { close: hit.memory, score: hit.score, earlier: false } : undefined;
@@ -74,12 +77,15 @@ export function addMemories(poolPath: string, drafts: Memory[], ctx: CliContext,
         leftOut.push({ memory: m, ...close });
         return;
       }
-      if (close) ctx.note(`near-duplicate (cosine ${close.score.toFixed(3)}): "${m.title}" ≈ existing "${close.close.title}" (${close.close.id})`);
+      if (close) {
+        ctx.note(`near-duplicate (cosine ${close.score.toFixed(3)}): "${m.title}" ≈ existing "${close.close.title}" (${close.close.id})`);
+        near.push({ memory: m, close: close.close, score: close.score });
+      }
       kept.push({ memory: m, whole: v });
     });
     const all = [...pool.memories, ...kept.map((k) => k.memory)];
     await savePool(poolPath, all, { model: modelRef(embedder), keyMode: pool.keyMode, appVersion: ctx.appVersion, ...keptHeader(pool) });
-    return { fresh: kept.map((k) => k.memory), holders, all, leftOut };
+    return { fresh: kept.map((k) => k.memory), holders, all, leftOut, near };
   });
 }
 

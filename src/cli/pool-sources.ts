@@ -6,11 +6,18 @@ import type { RetrievalSources } from '../core/retrieval';
 import { dot } from '../core/vectors';
 import { LexicalIndex } from '../adapters/index/lexical';
 
-export function memorySources(memories: Memory[], embedder: Pick<Embedder, 'embed'>): RetrievalSources {
+/**
+ * `lexical`: a BM25 index already built over exactly these memories' texts (the MCP server keeps one between calls
+ * while the texts stay the same); built here otherwise.
+ */
+export function memorySources(memories: Memory[], embedder: Pick<Embedder, 'embed'>, lexical?: LexicalIndex): RetrievalSources {
   const withVectors = memories.filter((m) => m.embedding);
   const byId = new Map(withVectors.map((m) => [m.id, m]));
-  const lexical = new LexicalIndex();
-  lexical.build(withVectors);
+  if (!lexical) {
+    lexical = new LexicalIndex();
+    lexical.build(withVectors);
+  }
+  const index = lexical;
   return {
     embed: (texts) => embedder.embed(texts),
     dense: (vector, n, accept) =>
@@ -20,7 +27,7 @@ export function memorySources(memories: Memory[], embedder: Pick<Embedder, 'embe
         .sort((a, b) => b.score - a.score)
         .slice(0, n)
         .map((c) => c.id),
-    lexical: (text, n, accept) => lexical.query(text, n, accept),
+    lexical: (text, n, accept) => index.query(text, n, accept),
     lookup: (id) => {
       const m = byId.get(id);
       return m && { memory: m, vector: m.embedding!.vector };

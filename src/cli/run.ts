@@ -16,6 +16,7 @@ import { DIFF_USAGE, TEXTCONV_USAGE, diffCommand, textconvCommand } from './comm
 import { IMPORT_USAGE, MERGE_USAGE, importCommand, mergeCommand } from './commands/import';
 import { INGEST_USAGE, ingest } from './commands/ingest';
 import { LIST_USAGE, listCommand } from './commands/list';
+import { MCP_USAGE, mcpCommand } from './commands/mcp';
 import { QUERY_USAGE, query } from './commands/query';
 import { REMOVE_USAGE, removeCommand } from './commands/remove';
 import { STATS_USAGE, stats } from './commands/stats';
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, { run: (argv: string[], ctx: CliContext) => Promi
   'git-setup': { run: gitSetupCommand, usage: GIT_SETUP_USAGE, summary: 'let git merge (by memory id) and diff (by title) the pool files of a repository' },
   'merge-driver': { run: mergeDriverCommand, usage: MERGE_DRIVER_USAGE, summary: 'three-way merge of a pool file, for git (set up by git-setup)' },
   textconv: { run: textconvCommand, usage: TEXTCONV_USAGE, summary: 'a pool file as readable text, for git diff (set up by git-setup)' },
+  mcp: { run: mcpCommand, usage: MCP_USAGE, summary: 'serve the pool to agents over MCP (stdio): retrieve, add, feedback, list' },
 };
 
 export function usage(): string {

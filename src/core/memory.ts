@@ -3,6 +3,7 @@
 // Pure and isomorphic: used by the app, the CLI and the tests alike.
 import { z } from 'zod';
 import { sha256, toHex } from './sha256';
+import { usageSchema, type Usage } from './usage';
 
 export const LEVELS = ['trajectory', 'workflow', 'summary', 'insight'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -95,6 +96,8 @@ export interface Memory {
    * views then show the offline classifier's guess (core/category.ts), which is never stored as if it were a label.
    */
   category?: Category;
+  /** How often retrieval returned it and what feedback said (core/usage.ts); absent until first used. */
+  usage?: Usage;
   embedding?: Embedding;
 }
 
@@ -136,6 +139,7 @@ export const memoryInputSchema = z
     createdAt: z.iso.datetime({ error: 'createdAt must be an ISO-8601 date-time' }).optional(),
     provenance: provenanceSchema.default({}),
     category: z.enum(CATEGORIES, { error: `category must be one of ${CATEGORIES.join(', ')}` }).optional(),
+    usage: usageSchema.optional(),
   })
   .strict();
 
@@ -194,6 +198,7 @@ export function createMemory(input: unknown, now: Date = new Date()): Memory {
     createdAt: m.createdAt ?? now.toISOString(),
     provenance: m.provenance,
     ...(m.category ? { category: m.category } : {}),
+    ...(m.usage ? { usage: m.usage } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { LEVELS, matchesFilter, type Level, type Memory, type MemoryFilter } fro
 import { cosine } from './vectors';
 import { reciprocalRankFusion } from './fusion';
 import { meanVector, segments } from './segment';
+import { isHarmful } from './usage';
 
 /**
  * `hybrid` (default): dense and lexical candidates fused by reciprocal rank. `dense`: cosine only, the paper's method.
@@ -29,6 +30,11 @@ export interface RetrieveOptions {
   minScore?: number;
   /** How candidates are ranked; default `hybrid`. */
   mode?: RetrievalMode;
+  /**
+   * Leave out memories whose feedback says they hurt more often than they helped (core/usage.ts). Default false: the
+   * ranking itself does not use feedback.
+   */
+  excludeHarmful?: boolean;
 }
 
 export interface RetrievedMemory {
@@ -62,6 +68,7 @@ const optionsSchema = z
       .optional(),
     minScore: z.number({ error: 'minScore must be a number' }).min(-1).max(1).optional(),
     mode: z.enum(RETRIEVAL_MODES, { error: `mode must be one of ${RETRIEVAL_MODES.join(', ')}` }).default('hybrid'),
+    excludeHarmful: z.boolean({ error: 'excludeHarmful must be true or false' }).optional(),
   })
   .strict();
 
@@ -91,6 +98,11 @@ export function resolveRetrieval(query: unknown, options: unknown = {}): { query
 
 export function filterOf(options: ResolvedRetrieveOptions): MemoryFilter {
   return { levels: options.levels, domains: options.domains, excludeDomains: options.excludeDomains };
+}
+
+/** Whether a memory may be returned at all under these options (filters, and feedback when asked). */
+function eligible(memory: Memory, filter: MemoryFilter, options: ResolvedRetrieveOptions): boolean {
+  return matchesFilter(memory, filter) && !(options.excludeHarmful && isHarmful(memory));
 }
 
 /** How deep each index's candidate list goes before fusion: a memory below it in one list gets no vote from it. */
@@ -129,7 +141,7 @@ export async function retrieveFrom(
   const filter = filterOf(options);
   const accept = (id: string) => {
     const entry = sources.lookup(id);
-    return entry !== undefined && matchesFilter(entry.memory, filter);
+    return entry !== undefined && eligible(entry.memory, filter, options);
   };
   const depth = Math.max(CANDIDATES, options.k);
   // The vector is needed in every mode: minScore and the cosine shown apply to lexical results too.
@@ -157,7 +169,7 @@ export function rankCandidates(
   for (const id of [...denseIds, ...lexicalScore.keys()]) {
     if (found.has(id)) continue;
     const entry = lookup(id);
-    if (!entry || !matchesFilter(entry.memory, filter)) continue;
+    if (!entry || !eligible(entry.memory, filter, options)) continue;
     const c = cosine(query, entry.vector);
     if (options.minScore !== undefined && c < options.minScore) continue;
     found.set(id, { memory: entry.memory, score: 0, cosine: c, lexical: lexicalScore.get(id) ?? 0 });

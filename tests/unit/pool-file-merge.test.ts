@@ -74,7 +74,7 @@ describe('planMerge', () => {
 
     const near = plan.nearDuplicates[0].incoming.memory.id;
     expect(resolveMerge(plan).insert).toHaveLength(4); // keep-both by default
-    expect(resolveMerge(plan, { near: { [near]: 'keep-existing' } })).toEqual({ insert: plan.add, replace: [] });
+    expect(resolveMerge(plan, { near: { [near]: 'keep-existing' } })).toEqual({ insert: plan.add, replace: [], usage: [] });
     expect(resolveMerge(plan, { defaultNear: 'keep-incoming' }).replace).toEqual([existing[0].id]);
   });
 

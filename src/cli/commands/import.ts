@@ -2,6 +2,7 @@
 // validated and planned before the pool file is touched; any error leaves it byte-identical.
 import { contentHash, type Memory } from '../../core/memory';
 import { DEFAULT_MODEL_ID } from '../../core/models';
+import { addUsage } from '../../core/usage';
 import { planMerge, resolveMerge, sameModel, type IncomingBatch, type MergePlan, type ModelRef, type NearDecision, type PlannedMemory, type PoolFileContents } from '../../core/pool-file';
 import { num, oneOf, parse, requireStr, str } from '../args';
 import { alignVectors, modelRef, type CliContext } from '../context';
@@ -119,7 +120,10 @@ async function mergeInto(pool: CliPool, batch: IncomingBatch, settings: MergeSet
   const resolved = resolveMerge(plan, { defaultNear: settings.near });
   const inserted = settings.skipFlagged ? resolved.insert.filter((p) => p.flags.length === 0) : resolved.insert;
   const replaced = new Set(resolved.replace);
-  const memories = [...pool.memories.filter((m) => !replaced.has(m.id)), ...inserted.map((p) => p.memory)];
+  // A teammate's counts for memories the pool already holds are added to the pool's own.
+  const usage = new Map(resolved.usage.map((u) => [u.id, u.add]));
+  const kept = pool.memories.filter((m) => !replaced.has(m.id)).map((m) => (usage.has(m.id) ? { ...m, usage: addUsage(m.usage, usage.get(m.id)) } : m));
+  const memories = [...kept, ...inserted.map((p) => p.memory)];
   return { plan, memories, model, inserted, replaced: resolved.replace };
 }
 
@@ -143,6 +147,7 @@ function report(plan: MergePlan, inserted: PlannedMemory[], replaced: string[], 
     `${plan.embedded} embedded`,
     `${plan.flagged.length} flagged`,
   ];
+  if (plan.usage.length) parts.push(`usage counts of ${plan.usage.length} existing memories added`);
   if (replaced.length) parts.push(`${replaced.length} replaced`);
   if (plan.crossModel) parts.push(`file vectors from ${plan.source.model?.id} dropped (other model)`);
   ctx.out(`${dryRun ? 'dry run: would import' : 'imported'} ${batch.fileName ?? 'input'} (${batch.format}) into ${target}: ${parts.join(', ')}; pool now ${total} memories`);

@@ -3,6 +3,7 @@ import { LEVELS, matchesFilter, newestFirst, type MemoryFilter } from '../../cor
 import { levelsArg, list as listArg, parse, requireStr, str } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../errors';
+import { emptyUsage, isHarmful } from '../../core/usage';
 import { loadPool } from '../pool-store';
 
 export const LIST_USAGE = `insight-pool list --pool <file> [--levels insight|all|a,b] [--domain d] [--text words] [--json]`;
@@ -23,9 +24,20 @@ export async function listCommand(argv: string[], ctx: CliContext): Promise<numb
   const pool = await loadPool(poolPath, false);
   const shown = pool.memories.filter((m) => matchesFilter(m, filter)).sort(newestFirst);
   if (p.values.json) {
-    ctx.out(JSON.stringify(shown.map(({ embedding, ...m }) => ({ ...m, embedding: embedding && { model: embedding.model, dims: embedding.dims, key: embedding.key } })), null, 2));
+    // Every memory shows its usage, zeros for one never retrieved, so scripts need not special-case it.
+    ctx.out(
+      JSON.stringify(
+        shown.map(({ embedding, ...m }) => ({ ...m, usage: m.usage ?? emptyUsage(), embedding: embedding && { model: embedding.model, dims: embedding.dims, key: embedding.key } })),
+        null,
+        2,
+      ),
+    );
   } else {
-    for (const m of shown) ctx.out(`${m.id}  ${m.level.padEnd(10)}  ${m.domain.padEnd(12)}  ${m.title}`);
+    for (const m of shown) {
+      const u = m.usage;
+      const used = u ? `  (retrieved ${u.retrieved}, helped ${u.helped}, hurt ${u.hurt}${isHarmful(m) ? ', HARMFUL' : ''})` : '';
+      ctx.out(`${m.id}  ${m.level.padEnd(10)}  ${m.domain.padEnd(12)}  ${m.title}${used}`);
+    }
     ctx.note(`${shown.length} of ${pool.memories.length} memories`);
   }
   return EXIT.ok;

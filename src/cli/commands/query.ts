@@ -8,8 +8,10 @@ import { alignVectors, type CliContext } from '../context';
 import { UsageError } from '../errors';
 import { loadPool } from '../pool-store';
 import { memorySources } from '../pool-sources';
+import { recordUsage } from '../record-usage';
 
-export const QUERY_USAGE = `insight-pool query --pool <file> "<task text>" [-k 3] [--json] [--exclude-domain d] [--domain d] [--level insight] [--min-score 0.2] [--mode hybrid|dense|lexical] [--model id]`;
+export const QUERY_USAGE = `insight-pool query --pool <file> "<task text>" [-k 3] [--json] [--exclude-domain d] [--domain d] [--level insight] [--min-score 0.2] [--mode hybrid|dense|lexical] [--exclude-harmful] [--record] [--model id]
+  (--record: count this retrieval in each returned memory's usage.retrieved; --exclude-harmful: leave out memories whose feedback hurt more than it helped)`;
 
 export async function query(argv: string[], ctx: CliContext): Promise<number> {
   const p = parse('query', argv, {
@@ -21,6 +23,8 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
     level: { type: 'string', multiple: true },
     'min-score': { type: 'string' },
     mode: { type: 'string' },
+    'exclude-harmful': { type: 'boolean' },
+    record: { type: 'boolean' },
     model: { type: 'string' },
   });
   const poolPath = requireStr('query', p, 'pool');
@@ -39,6 +43,7 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
       ...(list(p, 'exclude-domain').length ? { excludeDomains: list(p, 'exclude-domain') } : {}),
       ...(str(p, 'min-score') !== undefined ? { minScore: num('query', p, 'min-score', 0, -1, 1) } : {}),
       ...(mode ? { mode: mode as RetrievalMode } : {}),
+      ...(p.values['exclude-harmful'] ? { excludeHarmful: true } : {}),
     });
   } catch (error) {
     if (error instanceof RetrievalError) throw new UsageError(`query: ${error.message} (give the task text as an argument)`);
@@ -48,7 +53,13 @@ export async function query(argv: string[], ctx: CliContext): Promise<number> {
   const embedder = await ctx.embedder(str(p, 'model') ?? pool.model?.id);
   const fixed = await alignVectors(pool.memories, embedder, pool.keyMode, pool.model, ctx);
   if (fixed && pool.memories.length) ctx.note(`note: embedded ${fixed} memories with ${embedder.model} for this query (pool file unchanged)`);
-  const results = await retrieveFrom(memorySources(pool.memories, embedder), resolved.query, resolved.options);
+  let results = await retrieveFrom(memorySources(pool.memories, embedder), resolved.query, resolved.options);
+  if (p.values.record && results.length) {
+    // Counted under the pool's lock on a fresh read of the file (another process may have written since).
+    const saved = await recordUsage(poolPath, results.map((r) => r.memory.id), 'retrieved', ctx);
+    const usage = new Map(saved.map((m) => [m.id, m.usage]));
+    results = results.map((r) => ({ ...r, memory: { ...r.memory, usage: usage.get(r.memory.id) } }));
+  }
   const block = formatPromptBlock(results);
   if (p.values.json) {
     ctx.out(

@@ -9,6 +9,29 @@ import { parse, requireStr } from '../args';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { loadPool } from '../pool-store';
+import { isHarmful, netHelp } from '../../core/usage';
+
+/** How many "most helpful" memories stats names. */
+const TOP_HELPFUL = 5;
+
+/** A memory in the usage part of stats: enough to find it (`list`, `remove`) and see its counts. */
+function usageEntry(m: Memory) {
+  return { id: m.id, title: m.title, level: m.level, retrieved: m.usage?.retrieved ?? 0, helped: m.usage?.helped ?? 0, hurt: m.usage?.hurt ?? 0, lastUsedAt: m.usage?.lastUsedAt ?? null };
+}
+
+/** Usage totals, the memories that helped most (net of hurt), and every harmful one (hurt > helped), worst first. */
+export function usageStats(memories: Memory[]) {
+  const used = memories.filter((m) => m.usage);
+  const byNet = (a: Memory, b: Memory) => netHelp(b) - netHelp(a) || (b.usage?.helped ?? 0) - (a.usage?.helped ?? 0) || (a.id < b.id ? -1 : 1);
+  return {
+    retrieved: used.reduce((n, m) => n + m.usage!.retrieved, 0),
+    helped: used.reduce((n, m) => n + m.usage!.helped, 0),
+    hurt: used.reduce((n, m) => n + m.usage!.hurt, 0),
+    withFeedback: used.filter((m) => m.usage!.helped + m.usage!.hurt > 0).length,
+    mostHelpful: used.filter((m) => netHelp(m) > 0).sort(byNet).slice(0, TOP_HELPFUL).map(usageEntry),
+    harmful: used.filter(isHarmful).sort((a, b) => byNet(b, a)).map(usageEntry),
+  };
+}
 
 export const STATS_USAGE = `insight-pool stats --pool <file> [--json]`;
 
@@ -59,6 +82,7 @@ export function poolStats(memories: Memory[]) {
     categories: categoryCounts(memories),
     categoriesGuessed: memories.filter((m) => m.level === 'insight' && categoryOf(m).guessed).length,
     warnings: [mixingWarning(mixing)].filter((w): w is string => w !== undefined),
+    usage: usageStats(memories),
     specificity: {
       warnAbove: WARN_THRESHOLD,
       median: pct(0.5),
@@ -102,5 +126,14 @@ export async function stats(argv: string[], ctx: CliContext): Promise<number> {
   for (const [k, v] of Object.entries(s.mixing)) ctx.out(`  ${v === null ? '      –' : v.toFixed(3).padStart(7)}  ${k}${v === null ? ' (fewer than two domains)' : ''}`);
   table(`insight categories (${s.categoriesGuessed} guessed by the offline classifier)`, s.categories);
   for (const w of s.warnings) ctx.out(`warning: ${w}`);
+  const u = s.usage;
+  ctx.out(`usage: retrieved ${u.retrieved} times; feedback on ${u.withFeedback} memories: ${u.helped} helped, ${u.hurt} hurt`);
+  const row = (e: ReturnType<typeof usageEntry>) => ctx.out(`  +${e.helped} -${e.hurt} (retrieved ${e.retrieved})  ${e.id}  ${e.title}`);
+  ctx.out('most helpful:');
+  if (!u.mostHelpful.length) ctx.out('  (none)');
+  u.mostHelpful.forEach(row);
+  ctx.out('harmful (hurt more often than helped; `query --exclude-harmful` leaves them out):');
+  if (!u.harmful.length) ctx.out('  (none)');
+  u.harmful.forEach(row);
   return 0;
 }

@@ -4,6 +4,7 @@
 import { contentHash, keyText, newId, type KeyMode, type Memory } from '../memory';
 import type { EmbedProgress } from '../embedder';
 import { cosine } from '../vectors';
+import { addUsage, type Usage } from '../usage';
 import { DEFAULT_NEAR_THRESHOLD, nearCopiesInPool, nearText, type NearSearch, type NearText } from '../near-copy';
 import type { IncomingBatch, IncomingEntry } from './reader';
 import type { ModelRef } from './schema';
@@ -79,6 +80,12 @@ export interface MergePlan {
   add: PlannedMemory[];
   /** Same content as a memory already in the pool (or earlier in the file): skipped. */
   duplicates: { incoming: IncomingEntry; existingId: string }[];
+  /**
+   * Usage counts the file carries for memories the pool already holds (exact duplicates): added to theirs, not
+   * dropped — a teammate's "it helped" counts as much as one's own. (Counts of a duplicate earlier in the same file are
+   * added to that incoming memory instead.)
+   */
+  usage: { id: string; add: Usage }[];
   nearDuplicates: NearDuplicate[];
   idConflicts: IdConflict[];
   /** Every planned memory that carries injection flags (also present in add / nearDuplicates / idConflicts). */
@@ -133,6 +140,7 @@ export async function planMerge(existing: ExistingMemory[], incoming: IncomingBa
   const plan: MergePlan = {
     add: [],
     duplicates: [],
+    usage: [],
     nearDuplicates: [],
     idConflicts: [],
     flagged: [],
@@ -144,11 +152,18 @@ export async function planMerge(existing: ExistingMemory[], incoming: IncomingBa
   };
 
   const planned: PlannedMemory[] = [];
+  const plannedByHash = new Map<string, PlannedMemory>();
+  const usageAdds = new Map<string, Usage>();
   const usedIds = new Set(byId.keys());
   for (const entry of incoming.entries) {
     const dup = byHash.get(entry.hash);
     if (dup !== undefined) {
       plan.duplicates.push({ incoming: entry, existingId: dup });
+      if (entry.memory.usage) {
+        const earlier = plannedByHash.get(entry.hash);
+        if (earlier) earlier.memory.usage = addUsage(earlier.memory.usage, entry.memory.usage);
+        else usageAdds.set(dup, addUsage(usageAdds.get(dup), entry.memory.usage)!);
+      }
       continue;
     }
     byHash.set(entry.hash, entry.memory.id);
@@ -164,8 +179,11 @@ export async function planMerge(existing: ExistingMemory[], incoming: IncomingBa
     // A vector is kept only if it lives in the pool's space and was made from the key the pool would embed.
     const usable = !crossModel && embedding && embedding.model === pool.id && embedding.dims === pool.dims && embedding.key === keyText(memory, pool.keyMode);
     if (usable) memory.embedding = embedding;
-    planned.push({ memory, hash: entry.hash, needsEmbedding: !usable, line: entry.line, flags: entry.flags });
+    const p: PlannedMemory = { memory, hash: entry.hash, needsEmbedding: !usable, line: entry.line, flags: entry.flags };
+    planned.push(p);
+    plannedByHash.set(entry.hash, p);
   }
+  plan.usage = [...usageAdds].map(([id, add]) => ({ id, add }));
 
   const missing = planned.filter((p) => p.needsEmbedding);
   if (options.embed && missing.length) {
@@ -256,6 +274,8 @@ export interface ResolvedMerge {
   insert: PlannedMemory[];
   /** Existing memories the user chose to replace (remove these, insert the incoming ones, in one transaction). */
   replace: string[];
+  /** Counts to add to memories that stay in the pool (see MergePlan.usage), in the same transaction. */
+  usage: { id: string; add: Usage }[];
 }
 
 /** Applies the user's choices to a plan. Replacing happens only on an explicit `keep-incoming` / `replace`. */
@@ -282,5 +302,6 @@ export function resolveMerge(plan: MergePlan, decisions: MergeDecisions = {}): R
       insert.push({ ...c.incoming, originalId: c.incoming.memory.id, memory: { ...c.incoming.memory, id } });
     }
   }
-  return { insert, replace: [...new Set(replace)] };
+  const replaced = new Set(replace);
+  return { insert, replace: [...replaced], usage: plan.usage.filter((u) => !replaced.has(u.id)) };
 }

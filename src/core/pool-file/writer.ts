@@ -63,6 +63,7 @@ export function toRecord(memory: Memory, options: Pick<ExportOptions, 'model' | 
     createdAt: memory.createdAt,
     provenance: memory.provenance,
     ...(memory.category ? { category: memory.category } : {}),
+    ...(memory.usage ? { usage: memory.usage } : {}),
   };
   const encoding = options.vectors ?? 'float32';
   const e = memory.embedding;
