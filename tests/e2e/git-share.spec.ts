@@ -60,7 +60,8 @@ test('Share panel "for git" export → CLI import keeps every field of every mem
   const imported = JSON.parse(cli('list', '--pool', pool, '--levels', 'all', '--json')) as typeof original;
   const strip = ({ embedding: _e, provenance, ...m }: (typeof original)[number]) => ({ ...m, provenance });
   // Import stamps where the copy came from (provenance.importedFrom, and file when the memory had none) — by design.
-  const expected = original.map((m) => strip({ ...m, provenance: { ...m.provenance, file: m.provenance.file ?? 'team-pool.jsonl', importedFrom: 'team-pool.jsonl' } }));
+  // `list --json` shows usage on every memory, zeros for one never used (the app leaves the field out then).
+  const expected = original.map((m) => strip({ ...m, usage: m.usage ?? { retrieved: 0, helped: 0, hurt: 0 }, provenance: { ...m.provenance, file: m.provenance.file ?? 'team-pool.jsonl', importedFrom: 'team-pool.jsonl' } }));
   expect(imported.map(strip).sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
   expect(imported.every((m) => m.embedding?.model === 'insight-pool/use-lite' && m.embedding.dims === 512)).toBe(true);
 });
