@@ -127,8 +127,11 @@ export class LexicalIndex {
     const { scores, matched, lastTerm, alive } = this.scratch();
     const lengths = this.lengths;
     const touched: number[] = [];
-    const avg = Array.from(this.totalLength, (total) => total / this.live);
+    // BM25+'s length norm, k·(1 − b + b·len/avg), as k(1 − b) + len·(k·b/avg): no division per posting.
+    const kbAvg = Float64Array.from(this.totalLength, (total) => (K * B) / (total / this.live));
+    const k1b = K * (1 - B);
     const weight = new Float64Array(F);
+    const anyDead = this.dead > 0;
     let q = 0;
     for (const [t, repeat] of counts) {
       q++;
@@ -144,11 +147,10 @@ export class LexicalIndex {
       for (let i = 0; i < length; i += 2) {
         const key = data[i];
         const slot = key >> 2;
-        if (!alive[slot]) continue;
+        if (anyDead && !alive[slot]) continue;
         const f = key & 3;
         const tf = data[i + 1];
-        const norm = 1 - B + (B * lengths[slot * F + f]) / avg[f];
-        scores[slot] += weight[f] * (D + (tf * (K + 1)) / (tf + K * norm));
+        scores[slot] += weight[f] * (D + (tf * (K + 1)) / (tf + k1b + kbAvg[f] * lengths[slot * F + f]));
         if (lastTerm[slot] !== q) {
           if (lastTerm[slot] === 0) touched.push(slot);
           lastTerm[slot] = q;
