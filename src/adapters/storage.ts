@@ -27,3 +27,63 @@ export async function keepStorage(): Promise<boolean | undefined> {
   const storage = manager();
   return storage?.persist ? storage.persist() : undefined;
 }
+
+let blobProbe: Promise<boolean> | undefined;
+
+/**
+ * Whether this browser's IndexedDB stores Blobs. WebKit refuses them in private windows and automation sessions
+ * (UnknownError: "Error preparing Blob/File data to be stored in object store"), so the store keeps vector pages as
+ * ArrayBuffers there. Asked once per page, by writing one byte into a throwaway database: the pool's own database is
+ * never touched by the question, and its upgrade can already write the right form.
+ */
+export function blobsStorable(): Promise<boolean> {
+  blobProbe ??= probeBlobs();
+  return blobProbe;
+}
+
+const PROBE_DB = 'insight-pool-blob-probe';
+
+async function probeBlobs(): Promise<boolean> {
+  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!idb || typeof Blob === 'undefined') return false;
+  let db: IDBDatabase | undefined;
+  try {
+    db = await request(
+      (() => {
+        const open = idb.open(PROBE_DB, 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('probe');
+        return open;
+      })(),
+    );
+    const tx = db.transaction('probe', 'readwrite');
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = tx.onerror = () => reject(tx.error ?? new Error('probe transaction aborted'));
+    });
+    done.catch(() => undefined);
+    await request(tx.objectStore('probe').put(new Blob([new Uint8Array([1])]), 'blob'));
+    await done;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+    try {
+      idb.deleteDatabase(PROBE_DB);
+    } catch {
+      /* nothing to clean up */
+    }
+  }
+}
+
+function request<T>(r: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** Forgets the answer (tests that inject a refusal). */
+export function resetBlobProbe(): void {
+  blobProbe = undefined;
+}

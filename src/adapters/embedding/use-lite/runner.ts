@@ -44,6 +44,7 @@ export async function useLiteRunner(model: Uint8Array, tokenize: (text: string) 
   return {
     runtime: 'USE-lite wasm engine',
     threads: parallel ? threads : 1,
+    simd: relaxed ? 'relaxed SIMD' : 'SIMD',
     vectors: (texts) => run(texts.map(tokenize)),
     async raw(batch, tokens) {
       const ids = Array.from({ length: batch }, (_, s) => Array.from({ length: tokens }, (_, t) => 4 + (((s * tokens + t) * 7919) % (VOCAB - 4))));
