@@ -20,4 +20,6 @@ export interface CrossDriver {
   /** Every URL the page and its workers requested, where the client can see requests; undefined where it cannot. */
   requests(): string[] | undefined;
   close(): Promise<void>;
+  /** Quits the browser and starts it again on the same profile, where the client can keep a profile on disk. */
+  restart?(): Promise<void>;
 }

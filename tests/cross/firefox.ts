@@ -1,5 +1,8 @@
 // Firefox (Debian's firefox-esr) through puppeteer-core over WebDriver BiDi: no browser download, the apt binary.
 import puppeteer, { type Page } from 'puppeteer-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CrossDriver } from './driver';
 import { BASE_URL } from './server';
 
@@ -12,16 +15,23 @@ function handle(page: Page, selector: string) {
 }
 
 export async function openFirefox(): Promise<CrossDriver> {
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX_PATH,
-    headless: true,
-    // A closed network: no update checks or telemetry pings to wait on.
-    extraPrefsFirefox: { 'network.captive-portal-service.enabled': false, 'app.update.enabled': false, 'browser.safebrowsing.malware.enabled': false },
-  });
-  const page = await browser.newPage();
+  // A profile on disk, so the browser can be quit and started again on the same data.
+  const userDataDir = mkdtempSync(join(tmpdir(), 'insight-pool-firefox-'));
   const urls: string[] = [];
-  page.on('request', (r) => urls.push(r.url()));
+  const launch = async () => {
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX_PATH,
+      headless: true,
+      userDataDir,
+      // A closed network: no update checks or captive-portal probes to wait on.
+      extraPrefsFirefox: { 'network.captive-portal-service.enabled': false, 'app.update.enabled': false, 'browser.safebrowsing.malware.enabled': false },
+    });
+    const page = await browser.newPage();
+    page.on('request', (r) => urls.push(r.url()));
+    return { browser, page };
+  };
+  let { browser, page } = await launch();
   return {
     engine: 'firefox',
     async goto(path) {
@@ -41,5 +51,9 @@ export async function openFirefox(): Promise<CrossDriver> {
     },
     requests: () => urls,
     close: () => browser.close(),
+    async restart() {
+      await browser.close();
+      ({ browser, page } = await launch());
+    },
   };
 }

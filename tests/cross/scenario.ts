@@ -11,6 +11,8 @@ import { BASE_URL, servePreview, waitUntil } from './server';
 export interface EngineExpectations {
   /** How this engine's IndexedDB keeps vector pages (WebKit automation sessions refuse Blobs). */
   storage: 'blob' | 'arraybuffer';
+  /** The client can quit the browser and start it on the same profile (WebKitWebDriver's sessions are ephemeral). */
+  restart: boolean;
 }
 
 const UI_TITLE = 'Bisect a regression between two known versions';
@@ -128,6 +130,18 @@ export function crossScenario(open: () => Promise<CrossDriver>, expected: Engine
       expect(await driver.run<string>(`return document.querySelector('[data-testid=plan-new]').textContent;`)).toBe('3 new');
       await driver.click('[data-testid=import-apply]');
       await until(driver, `return document.querySelector('[data-testid=imported]')?.textContent.startsWith('Imported 3 memories');`, 'the import to finish');
+      const after = await driver.run<Top>(topThree, QUERY);
+      expect(after.map((r) => r.title)).toEqual(before.map((r) => r.title));
+      after.forEach((r, i) => expect(r.score).toBeCloseTo(before[i].score, 6));
+    });
+
+    it.runIf(expected.restart)('keeps the pool across a browser restart: same count, same top-3 and scores', async () => {
+      const count = await driver.run<number>('return await window.insightPool.count();');
+      await driver.restart!();
+      await driver.goto('/');
+      await until(driver, `return Boolean(window.insightPool);`, 'window.insightPool');
+      await driver.run(ready);
+      expect(await driver.run<number>('return await window.insightPool.count();')).toBe(count);
       const after = await driver.run<Top>(topThree, QUERY);
       expect(after.map((r) => r.title)).toEqual(before.map((r) => r.title));
       after.forEach((r, i) => expect(r.score).toBeCloseTo(before[i].score, 6));
