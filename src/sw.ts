@@ -41,5 +41,6 @@ registerRoute(
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
-// The first install controls the page that registered it at once (nothing older to wait for).
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+// No clients.claim(): the first visit stays served by the network to the end. Claiming it mid-load broke the
+// embedding worker's model download in Chromium ("network error"; the app fell back to ONNX Runtime). From the next
+// start on, the service worker serves everything.

@@ -68,7 +68,7 @@ function isolateBenchPage() {
 
 export async function startPreview(outDir = BENCH_DIST) {
   if (!existsSync(join(outDir, 'bench.html'))) throw new Error(`no bench build in ${outDir}; run without --no-build`);
-  const port = await freePort();
+  const port = Number(process.env.BENCH_PORT) || (await freePort());
   const server = await preview({
     root,
     configFile,

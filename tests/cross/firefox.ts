@@ -14,7 +14,8 @@ function handle(page: Page, selector: string) {
   return page.locator(selector.startsWith('//') ? `::-p-xpath(${selector})` : selector);
 }
 
-export async function openFirefox(): Promise<CrossDriver> {
+/** `base`: where the app is served (the bench passes its own server). */
+export async function openFirefox(base = BASE_URL): Promise<CrossDriver> {
   // A profile on disk, so the browser can be quit and started again on the same data.
   const userDataDir = mkdtempSync(join(tmpdir(), 'insight-pool-firefox-'));
   const urls: string[] = [];
@@ -35,7 +36,7 @@ export async function openFirefox(): Promise<CrossDriver> {
   return {
     engine: 'firefox',
     async goto(path) {
-      await page.goto(new URL(path, BASE_URL).href);
+      await page.goto(new URL(path, base).href);
     },
     async reload() {
       await page.reload();

@@ -14,7 +14,8 @@ const script = (body: string) =>
   `const done = arguments[arguments.length - 1];
    (async (arg) => { ${body} })(arguments[0]).then((value) => done({ value }), (e) => done({ error: String(e && e.stack || e) }));`;
 
-export async function openWebKit(): Promise<CrossDriver> {
+/** `base`: where the app is served (the bench passes its own server). */
+export async function openWebKit(base = BASE_URL): Promise<CrossDriver> {
   const driver = spawn('xvfb-run', ['-a', 'WebKitWebDriver', `--port=${DRIVER_PORT}`], { stdio: 'ignore', detached: true });
   const stopDriver = () => {
     try {
@@ -42,7 +43,7 @@ export async function openWebKit(): Promise<CrossDriver> {
     const el = (selector: string) => browser.$(selector);
     return {
       engine: 'webkit',
-      goto: async (path) => void (await browser.url(new URL(path, BASE_URL).href)),
+      goto: async (path) => void (await browser.url(new URL(path, base).href)),
       reload: () => browser.refresh(),
       async run<T>(body: string, arg?: unknown) {
         const out = (await browser.executeAsync(script(body) as never, arg ?? null)) as { value?: T; error?: string };

@@ -66,8 +66,10 @@ test('after one visit the app starts with its server stopped, retrieves, and is 
   const page = await context.newPage();
   await page.goto(`${ORIGIN}/`);
   await ready(page);
-  // The plain server sends no COOP/COEP: the first visit runs without isolation.
+  // The plain server sends no COOP/COEP: the first visit runs without isolation. The service worker installing
+  // meanwhile must not disturb the model download (a claim mid-load once sent the app to its ONNX Runtime fallback).
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  expect((await page.evaluate(() => window.insightPool.info())).runtime).toBe('USE-lite wasm engine');
   // Active means installed, and installing means every precached file is in the cache.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   const online = await topThree(page);
