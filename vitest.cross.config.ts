@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['tests/cross/**/*.cross.ts'],
     environment: 'node',
     fileParallelism: false,
+    // The steps build on each other (one browser session): after the first failure the rest would only time out.
+    bail: 1,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

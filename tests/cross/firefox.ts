@@ -30,6 +30,9 @@ export async function openFirefox(base = BASE_URL): Promise<CrossDriver> {
     });
     const page = await browser.newPage();
     page.on('request', (r) => urls.push(r.url()));
+    // The page's warnings and errors go to the test's output: the only trace of why an app did not start.
+    page.on('console', (m) => ['error', 'warn', 'warning'].includes(m.type()) && console.warn(`[firefox ${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => console.warn(`[firefox page error] ${e instanceof Error ? e.message : String(e)}`));
     return { browser, page };
   };
   let { browser, page } = await launch();

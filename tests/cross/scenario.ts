@@ -1,12 +1,13 @@
 // The one scenario every engine runs (Chromium's own Playwright suite covers the same ground in tests/e2e): start,
 // add through the UI and the JS API, retrieve, reload with the same top-3 and scores, export and import a pool file
-// through the Share panel, and no request leaves the app's origin. Steps share one browser session, in order.
+// through the Share panel, no request leaves the app's origin, and (last) the app starts again from its service
+// worker with the server stopped. Steps share one browser session, in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CrossDriver } from './driver';
-import { BASE_URL, servePreview, waitUntil } from './server';
+import { BASE_URL, serverGone, servePreview, waitUntil } from './server';
 
 export interface EngineExpectations {
   /** How this engine's IndexedDB keeps vector pages (WebKit automation sessions refuse Blobs). */
@@ -30,22 +31,27 @@ async function until(driver: CrossDriver, body: string, what: string, arg?: unkn
   await waitUntil(async () => Boolean(await driver.run<boolean>(body, arg)), what, timeoutMs);
 }
 
-const ready = 'await window.insightPool.ready(); return true;';
+// Bounded, and a hang says what the page shows (the loading screen names the file it is on).
+const ready = `await Promise.race([
+  window.insightPool.ready(),
+  new Promise((_, fail) => setTimeout(() => fail(new Error('not ready after 90 s; the page shows: ' + document.body.innerText.slice(0, 300))), 90000)),
+]);
+return true;`;
 const topThree = 'return (await window.insightPool.retrieve(arg, { k: 3 })).map((r) => ({ id: r.memory.id, title: r.memory.title, score: r.score }));';
 
 export function crossScenario(open: () => Promise<CrossDriver>, expected: EngineExpectations): void {
   let driver: CrossDriver;
-  let stopServer: () => void = () => {};
+  let server: { stop: () => void; owned: boolean } = { stop: () => {}, owned: false };
   let before: Top;
   let exported = '';
 
   beforeAll(async () => {
-    stopServer = await servePreview();
+    server = await servePreview();
     driver = await open();
   });
   afterAll(async () => {
     await driver?.close();
-    stopServer();
+    server.stop();
   });
 
   describe('the app in this engine', () => {
@@ -156,6 +162,21 @@ export function crossScenario(open: () => Promise<CrossDriver>, expected: Engine
       expect(all.length).toBeGreaterThan(0);
       expect(all.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
       if (seen) expect(seen.some((u) => u.includes('/models/'))).toBe(true);
+    });
+
+    it('starts again with its server stopped, from the service worker, and answers the same top-3', async (ctx) => {
+      // Only a server this run started may be stopped (a reused one belongs to someone else).
+      if (!server.owned) ctx.skip();
+      expect(await driver.run<string>('await navigator.serviceWorker.ready; return "active";')).toBe('active');
+      server.stop();
+      await serverGone();
+      await driver.goto('/');
+      await until(driver, `return Boolean(window.insightPool);`, 'window.insightPool (offline)');
+      await driver.run(ready);
+      expect(await driver.run<boolean>('return navigator.serviceWorker.controller !== null;')).toBe(true);
+      const offline = await driver.run<Top>(topThree, QUERY);
+      expect(offline.map((r) => r.title)).toEqual(before.map((r) => r.title));
+      offline.forEach((r, i) => expect(r.score).toBeCloseTo(before[i].score, 6));
     });
   });
 }

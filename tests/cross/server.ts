@@ -21,19 +21,26 @@ export async function waitUntil(check: () => Promise<boolean>, what: string, tim
   }
 }
 
-/** Starts `vite preview` on dist/ unless something already answers on the port; returns how to stop what it started. */
-export async function servePreview(): Promise<() => void> {
-  if (await up(`${BASE_URL}/`)) return () => {};
+/**
+ * Starts `vite preview` on dist/ unless something already answers on the port. `stop` ends what it started; `owned`
+ * says whether it did (only then may a test stop the server to see the app start offline).
+ */
+export async function servePreview(): Promise<{ stop: () => void; owned: boolean }> {
+  if (await up(`${BASE_URL}/`)) return { stop: () => {}, owned: false };
   const child: ChildProcess = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
     stdio: 'ignore',
     detached: true,
   });
   await waitUntil(() => up(`${BASE_URL}/`), `vite preview on port ${PORT}`);
-  return () => {
+  const stop = () => {
     try {
       process.kill(-child.pid!);
     } catch {
       /* already gone */
     }
   };
+  return { stop, owned: true };
 }
+
+/** Resolves once nothing answers on the app's port any more. */
+export const serverGone = () => waitUntil(async () => !(await up(`${BASE_URL}/`)), 'the server to stop', 10_000);

@@ -80,6 +80,23 @@ describe('MemoryStore where IndexedDB cannot hold Blobs', () => {
     expect(await blobsStorable()).toBe(false);
   });
 
+  it('a probe that gets no answer (its database blocked) does not hold the pool up: it counts as a refusal', async () => {
+    const open = indexedDB.open.bind(indexedDB);
+    indexedDB.open = ((name: string, version?: number) =>
+      name === 'insight-pool-blob-probe' ? ({} as IDBOpenDBRequest) : open(name, version)) as typeof indexedDB.open;
+    try {
+      resetBlobProbe();
+      const started = Date.now();
+      expect(await blobsStorable()).toBe(false);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const store = await MemoryStore.open(`probe-blocked-${Math.random()}`);
+      expect(store.vectorForm).toBe('arraybuffer');
+      store.close();
+    } finally {
+      indexedDB.open = open;
+    }
+  });
+
   it('keeps vector pages as ArrayBuffers and every vector on its memory through inserts, edits, deletes and a reopen', async () => {
     refuseBlobs();
     const name = `no-blobs-${Math.random()}`;
