@@ -71,6 +71,10 @@ export function crossScenario(open: () => Promise<CrossDriver>, expected: Engine
       await driver.click(tab('Settings'));
       await until(driver, `return document.querySelector('[data-testid=storage-mode]')?.textContent.includes(arg);`, 'the storage mode in Settings', expected.storage === 'blob' ? 'Blob pages' : 'ArrayBuffer pages');
       await until(driver, `return document.querySelector('[data-testid=index-kernel]')?.textContent.includes(arg);`, 'the index kernel in Settings', String(info.kernel));
+      // Whether the browser may clear the pool, and how much room it uses, as each engine answers (see storage.ts).
+      await until(driver, `return /Kept|may clear|does not say/.test(document.querySelector('[data-testid=storage-state]')?.textContent ?? '');`, 'the persistence state in Settings');
+      const storageState = await driver.run<string>(`return document.querySelector('[data-testid=storage-state]').textContent.replace(/\\s+/g, ' ').trim();`);
+      writeFileSync(`reports/cross-${driver.engine}-info.json`, JSON.stringify({ ...info, storageState }, null, 2));
     });
 
     it('adds a memory through the UI form', async () => {
