@@ -40,6 +40,7 @@ beforeAll(async () => {
 afterEach(() => {
   relaxedSimd.on = true;
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 function expectSameVectors(a: Float32Array[], b: Float32Array[]) {
@@ -78,13 +79,26 @@ describe('engine fallbacks', () => {
     expectSameVectors(await runner.vectors(TEXTS), await (await useLiteRunner(model, tokenize, true)).vectors(TEXTS));
   });
 
-  it('no SharedArrayBuffer, even where the page claims isolation: one thread, same vectors', async () => {
+  it('no shared memory (no SharedArrayBuffer), even where the page claims isolation: one thread, same vectors', async () => {
     vi.stubGlobal('Worker', class {});
     vi.stubGlobal('crossOriginIsolated', true);
     vi.stubGlobal('SharedArrayBuffer', undefined);
+    const { Memory } = WebAssembly;
+    // What a browser without shared memory does with a request for one.
+    vi.spyOn(WebAssembly, 'Memory').mockImplementation(function (descriptor: WebAssembly.MemoryDescriptor) {
+      if (descriptor.shared) throw new TypeError('shared memory is not supported');
+      return new Memory(descriptor);
+    } as never);
     expect(threadsAvailable()).toBe(false);
     const runner = await useLiteRunner(model, tokenize, true, 4);
     expect(runner.threads).toBe(1);
     expectSameVectors(await runner.vectors(TEXTS), await (await useLiteRunner(model, tokenize, true)).vectors(TEXTS));
+  });
+
+  it('isolated, with shared wasm memory but no SharedArrayBuffer global (WebKitGTK): threads are offered', () => {
+    vi.stubGlobal('Worker', class {});
+    vi.stubGlobal('crossOriginIsolated', true);
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    expect(threadsAvailable()).toBe(true);
   });
 });
