@@ -49,6 +49,9 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
     get simd() {
       return loaded?.simd;
     },
+    get oneThread() {
+      return loaded?.oneThread;
+    },
     embed: async (...args) => (await loading).embed(...args),
   };
   const pool = new InsightPool({

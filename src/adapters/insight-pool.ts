@@ -44,6 +44,8 @@ export interface PoolSettingsInfo {
   /** What computes the vectors, on how many threads, with which wasm SIMD. */
   runtime: string;
   threads: number;
+  /** Why one thread where more could be had (helper threads failed to start). */
+  oneThread?: string;
   simd: string;
   /** How IndexedDB keeps the vector pages (store.ts VectorForm). */
   storage: VectorForm;
@@ -123,6 +125,7 @@ export class InsightPool {
       index: this.index?.kind ?? 'none',
       runtime: this.embedder.runtime ?? 'unknown',
       threads: this.embedder.threads ?? 1,
+      ...(this.embedder.oneThread ? { oneThread: this.embedder.oneThread } : {}),
       simd: this.embedder.simd ?? 'unknown',
       kernel: this.index?.kernel ?? 'unknown',
       storage: this.options.store.vectorForm,

@@ -19,6 +19,8 @@ export interface Embedder {
   readonly threads?: number;
   /** The wasm SIMD it uses (`relaxed SIMD`, `SIMD`), where the runtime says. */
   readonly simd?: string;
+  /** Why it runs on one thread where more could be had (helper threads failed to start), if so. */
+  readonly oneThread?: string;
   /** L2-normalized vectors, one per text, in order. */
   embed(texts: string[], onProgress?: (p: EmbedProgress) => void, signal?: AbortSignal): Promise<Float32Array[]>;
 }
