@@ -22,5 +22,6 @@ declare global {
 window.insightPool = api;
 
 mount(App, { target: document.getElementById('app')! });
-// The service worker makes the app start offline after one visit, and tells when a new build is served.
-watchForUpdates();
+// The service worker makes the app start offline after one visit, and tells when a new build is served. Registered
+// once the pool is up: its precache (29 MB, the model included) must not compete with the first start's own downloads.
+void api.ready().finally(watchForUpdates);
