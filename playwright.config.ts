@@ -25,6 +25,9 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
     trace: 'off',
+    // The app's service worker would answer requests that page.route() and request logs are meant to see; the
+    // offline/installable tests (offline.spec.ts) turn it back on.
+    serviceWorkers: 'block',
   },
   // Serves the production build (`npm run build` runs first in scripts/test-all.mjs).
   webServer: {

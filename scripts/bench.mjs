@@ -4,7 +4,9 @@
 // (the same index code in bench.html, IndexedDB load/import/export, the embedding worker, cold start
 // of the real built app), printed as one table and written to reports/bench.json.
 //
-//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only query.top3,index.load,import,embed,coldstart,map] [--out reports/bench.json]
+//   node scripts/bench.mjs [--quick] [--no-build] [--skip-node] [--skip-browser] [--only query.top3,query.hybrid,index.load,import,embed,coldstart,map,engines,pwa] [--out reports/bench.json]
+//   (`engines`: the app's embedding rate and what it runs in Chromium, Firefox and WebKit; `pwa`: bytes on a first
+//   visit and a cached start, and the cold start from the service worker with the server stopped)
 //   (`index.load` also times one add / change / delete in each filled pool: the `edit` rows)
 //
 // --quick: small sizes and few repetitions (< 3 min; CI runs it so the bench cannot rot). Ratios are
@@ -17,6 +19,9 @@ import { dirname, join, resolve } from 'node:path';
 import { runIndexBench } from './bench/indexes.mjs';
 import { localModels, modelProblem, portEngine, tfjsEngine, runEmbedInterleaved } from './bench/embed.mjs';
 import { runBrowserBench } from './bench/browser.mjs';
+import { runEngineBench } from './bench/engines.mjs';
+import { runPwaBench } from './bench/pwa.mjs';
+import { loadTs } from './bench/load-ts.mjs';
 import { buildForBench, buildApp, startPreview, APP_DIST, BENCH_DIST, root } from './bench/serve.mjs';
 import { measureBundle } from './bench/bundle.mjs';
 import { formatReport, checkTargets } from './bench/report.mjs';
@@ -67,9 +72,24 @@ if (args.includes('--skip-browser')) {
   const server = await startPreview();
   log(`vite preview on ${server.url}`);
   try {
-    const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, models, nodeEngines, only });
-    rows.push(...browserRows);
-    Object.assign(meta, { chromium: info.version, crossOriginIsolated: info.crossOriginIsolated, timer_us: Math.round(info.timerResolutionMs * 1000) });
+    const browserSteps = ['query.top3', 'index.load', 'import', 'embed', 'coldstart'];
+    if (!only || only.some((s) => browserSteps.includes(s))) {
+      const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, models, nodeEngines, only });
+      rows.push(...browserRows);
+      Object.assign(meta, { chromium: info.version, crossOriginIsolated: info.crossOriginIsolated, timer_us: Math.round(info.timerResolutionMs * 1000) });
+    }
+    const { mods, close } = await loadTs(['/playwright.config.ts']);
+    await close();
+    const chromiumArgs = mods[0].CHROMIUM_ARGS;
+    if (!only || only.includes('engines')) rows.push(...(await runEngineBench({ url: server.url, quick, log, chromiumArgs })));
+    if (!only || only.includes('pwa')) {
+      const pwaDist = existsSync(join(APP_DIST, 'sw.js')) ? APP_DIST : BENCH_DIST;
+      try {
+        rows.push(...(await runPwaBench({ dist: pwaDist, quick, log, chromiumArgs })));
+      } catch (err) {
+        rows.push({ name: 'pwa', runtime: 'chromium', error: String(err?.message ?? err).split('\n')[0].slice(0, 200) });
+      }
+    }
   } finally {
     await server.close();
   }

@@ -3,7 +3,7 @@
 import type { Memory, MemoryFilter, MemoryInput } from './core/memory';
 import type { RetrievedMemory, RetrieveOptions } from './core/retrieval';
 import type { EmbedProgress } from './core/embedder';
-import type { InsightPool, PoolRetrieveOptions } from './adapters/insight-pool';
+import type { InsightPool, PoolRetrieveOptions, PoolSettingsInfo } from './adapters/insight-pool';
 import { openBrowserPool, type BrowserPoolOptions } from './adapters/browser-pool';
 import { formatPromptBlock as formatBlock } from './core/prompt-block';
 
@@ -37,7 +37,7 @@ export interface InsightPoolApi {
   /** Embeds texts with the pool's model: plain number arrays, L2-normalized. */
   embed(texts: string[]): Promise<number[][]>;
   /** The pool's model, dims, key mode, index kind, and what computes its vectors. */
-  info(): Promise<{ model: string; dims: number; keyMode: string; index: string; runtime: string; count: number }>;
+  info(): Promise<PoolSettingsInfo & { count: number }>;
 }
 
 export function createApi(poolPromise: Promise<InsightPool>): InsightPoolApi {

@@ -3,6 +3,7 @@ import App from './ui/App.svelte';
 import { insightPool } from './api';
 import { INDEX_KINDS, type IndexKind } from './adapters/index/choose';
 import { loadProgress } from './ui/load-progress.svelte';
+import { watchForUpdates } from './ui/app-update.svelte';
 import './ui/app.css';
 
 // `?index=voy|flat|int8` pins the vector index (default: the one the benchmark shows is best for the size).
@@ -21,3 +22,6 @@ declare global {
 window.insightPool = api;
 
 mount(App, { target: document.getElementById('app')! });
+// The service worker makes the app start offline after one visit, and tells when a new build is served. Registered
+// once the pool is up: its precache (29 MB, the model included) must not compete with the first start's own downloads.
+void api.ready().finally(watchForUpdates);

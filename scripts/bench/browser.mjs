@@ -29,7 +29,8 @@ async function chromiumArgs() {
  */
 async function persistentContext(args) {
   const dir = mkdtempSync(join(tmpdir(), 'insight-pool-bench-profile-'));
-  return chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
+  // No service worker: these rows measure the app and IndexedDB; the service worker's own rows are in pwa.mjs.
+  return chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args, serviceWorkers: 'block' });
 }
 
 async function openBench(context, url, log) {

@@ -1,7 +1,7 @@
 // One table for both runtimes: rows measuring the same thing in Node and Chromium sit on one line,
 // with the ratios the issue asks for; then every target, met or missed, with its number.
 
-const ORDER = ['query.top3', 'query.hybrid', 'lexical.build', 'index.load', 'edit', 'embed', 'embed.raw', 'simd.peak', 'simd.gemm', 'import', 'export', 'coldstart', 'map', 'bundle'];
+const ORDER = ['query.top3', 'query.hybrid', 'lexical.build', 'index.load', 'edit', 'embed', 'embed.raw', 'embed.app', 'simd.peak', 'simd.gemm', 'import', 'export', 'coldstart', 'pwa', 'map', 'bundle'];
 const TFJS = 'tfjs:use-lite (@energetic-ai)';
 
 const fmt = (x, d = 3) => (x === undefined || x === null ? '' : typeof x === 'number' ? String(+x.toFixed(d)) : String(x));
@@ -73,10 +73,13 @@ const COLS = [
   ['recall@3', (l) => fmt(l.chromium?.recall_at_3 ?? l.node?.recall_at_3, 4)],
   ['chromium /s', (l) => fmt(l.chromium?.per_s, 1)],
   ['node /s', (l) => fmt(l.node?.per_s, 1)],
+  // The other engines (scripts/bench/engines.mjs): the app's embedding rate beside Chromium's, same run.
+  ['firefox /s', (l) => fmt(l.firefox?.per_s, 1)],
+  ['webkit /s', (l) => fmt(l.webkit?.per_s, 1)],
   ['GFLOP/s chromium / node', (l) => [l.chromium?.gflops, l.node?.gflops].some((g) => g !== undefined) ? [l.chromium?.gflops, l.node?.gflops].map((g) => fmt(g, 1) || '–').join(' / ') : ''],
   ['bytes', (l) => mb(l.chromium?.bytes ?? l.node?.bytes)],
   ['ratio', (l) => l.ratio],
-  ['note', (l) => [l.chromium, l.node].filter(Boolean).map((r) => r.skipped ? `${r.runtime} skipped: ${r.skipped}` : r.error ? `${r.runtime} ERROR: ${r.error}` : r.caveat ?? '').filter(Boolean).join('; ')],
+  ['note', (l) => [l.chromium, l.node, l.firefox, l.webkit].filter(Boolean).map((r) => r.skipped ? `${r.runtime} skipped: ${r.skipped}` : r.error ? `${r.runtime} ERROR: ${r.error}` : r.caveat ?? '').filter(Boolean).join('; ')],
 ];
 
 /** Every target of the issue with its measured number (or why it has none). */

@@ -68,8 +68,8 @@ function isolateBenchPage() {
 
 export async function startPreview(outDir = BENCH_DIST) {
   if (!existsSync(join(outDir, 'bench.html'))) throw new Error(`no bench build in ${outDir}; run without --no-build`);
-  // E2E_PORT: on a shared machine each engineer serves on an assigned port.
-  const port = Number(process.env.E2E_PORT) || (await freePort());
+  // BENCH_PORT (or E2E_PORT): on a shared machine each engineer serves on an assigned port.
+  const port = Number(process.env.BENCH_PORT) || Number(process.env.E2E_PORT) || (await freePort());
   const server = await preview({
     root,
     configFile,

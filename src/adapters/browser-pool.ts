@@ -35,13 +35,22 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
   // take about as long, so opening waits for the longer one, not for both. The registry knows the model's id and
   // dims before it loads; anything that needs vectors meanwhile (the demo seed, re-embedding) waits for the model.
   const loading = loadWorkerEmbedder(specFor(model), options.onProgress);
-  let runtime: string | undefined;
-  void loading.then((e) => (runtime = e.runtime), () => undefined);
+  let loaded: Embedder | undefined;
+  void loading.then((e) => (loaded = e), () => undefined);
   const embedder: Embedder = {
     model: model.id,
     dims: model.dims,
     get runtime() {
-      return runtime;
+      return loaded?.runtime;
+    },
+    get threads() {
+      return loaded?.threads;
+    },
+    get simd() {
+      return loaded?.simd;
+    },
+    get oneThread() {
+      return loaded?.oneThread;
     },
     embed: async (...args) => (await loading).embed(...args),
   };
@@ -52,9 +61,9 @@ export async function openBrowserPool(options: BrowserPoolOptions = {}): Promise
     index: options.index ?? 'auto',
     seed: options.demo === false ? undefined : DEMO_POOL,
   });
-  const [loaded] = await Promise.all([loading, pool.ready()]);
-  if (loaded.dims !== model.dims) {
-    throw new Error(`model "${model.id}" gives ${loaded.dims}-d vectors, but this browser lists it as ${model.dims}-d: import or download it again`);
+  const [ready] = await Promise.all([loading, pool.ready()]);
+  if (ready.dims !== model.dims) {
+    throw new Error(`model "${model.id}" gives ${ready.dims}-d vectors, but this browser lists it as ${model.dims}-d: import or download it again`);
   }
   // The first change in this page means the pool now holds the user's own work: ask the browser then not to clear it
   // under disk pressure (Chrome answers silently; Firefox asks the user, who has just saved something).

@@ -10,7 +10,7 @@ import { nearCopiesInPool, nearText, type NearPool, type NearText } from '../cor
 import type { VectorIndex } from './index/types';
 import { LexicalLoader } from './index/lexical-loader';
 import type { IndexKind } from './index/choose';
-import { MemoryStore, type StoredMemory, type UsageChange } from './store';
+import { MemoryStore, type StoredMemory, type UsageChange, type VectorForm } from './store';
 
 export type { IndexKind };
 export type IndexFactory = (kind: IndexKind, dims: number, size: number) => Promise<VectorIndex>;
@@ -32,6 +32,24 @@ export interface IndexStatus {
   revision: number;
   /** How many times the index was (re)built from the store since the pool opened. */
   rebuilds: number;
+}
+
+/** What the pool runs on in this browser: engines differ (WebKit: no relaxed SIMD; no isolation: one thread). */
+export interface PoolSettingsInfo {
+  model: string;
+  dims: number;
+  keyMode: KeyMode;
+  /** Vector index kind, and what scans it. */
+  index: string;
+  kernel: string;
+  /** What computes the vectors, on how many threads, with which wasm SIMD. */
+  runtime: string;
+  threads: number;
+  /** Why one thread where more could be had (helper threads failed to start). */
+  oneThread?: string;
+  simd: string;
+  /** How IndexedDB keeps the vector pages (store.ts VectorForm). */
+  storage: VectorForm;
 }
 
 export const MAX_BATCH = 10_000;
@@ -114,8 +132,19 @@ export class InsightPool {
     return this.embedder.dims;
   }
 
-  get settings(): { model: string; dims: number; keyMode: KeyMode; index: string; runtime: string } {
-    return { model: this.model, dims: this.dims, keyMode: this.keyMode, index: this.index?.kind ?? 'none', runtime: this.embedder.runtime ?? 'unknown' };
+  get settings(): PoolSettingsInfo {
+    return {
+      model: this.model,
+      dims: this.dims,
+      keyMode: this.keyMode,
+      index: this.index?.kind ?? 'none',
+      runtime: this.embedder.runtime ?? 'unknown',
+      threads: this.embedder.threads ?? 1,
+      ...(this.embedder.oneThread ? { oneThread: this.embedder.oneThread } : {}),
+      simd: this.embedder.simd ?? 'unknown',
+      kernel: this.index?.kernel ?? 'unknown',
+      storage: this.options.store.vectorForm,
+    };
   }
 
   /** Resolves when the store is loaded and the vector index is built (the lexical index may still be filling). */

@@ -11,11 +11,16 @@
 // Chromium 150). Edits never read vector bytes: a rewritten page is a new Blob made of slices of the old one. The price of
 // pages: a write rewrites the pages it touches (≤ PAGE_ROWS rows, milliseconds), and finding a memory's page needs
 // a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
+//
+// Not every IndexedDB can hold a Blob: WebKit refuses them in private windows and automation sessions ("Error
+// preparing Blob/File data to be stored in object store"). The store asks once at open (storage.ts, blobsStorable)
+// and there keeps each page's vectors as one ArrayBuffer instead: same schema version, same records, only `data`'s
+// type differs, and readers take either, so a pool moves between the two forms without a migration.
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Embedding, KeyMode, Memory } from '../core/memory';
 import type { Usage } from '../core/usage';
 import { concatBytes, formatBytes } from '../core/pool-file/bytes';
-import { storageState } from './storage';
+import { blobsStorable, storageState } from './storage';
 
 export const DB_NAME = 'insight-pool';
 export const DB_VERSION = 4;
@@ -24,6 +29,12 @@ export const DB_VERSION = 4;
  * pages reload no faster (1.9 vs 1.8 s) while one edit, which rewrites its page, takes twice as long (36-58 vs 20-34 ms).
  */
 export const PAGE_ROWS = 1024;
+
+/**
+ * How vector pages are kept: `blob` (one Blob per page; read off the main thread) where IndexedDB can store Blobs,
+ * `arraybuffer` where it cannot (WebKit private windows and automation sessions).
+ */
+export type VectorForm = 'blob' | 'arraybuffer';
 
 /** What is stored per memory: the memory itself plus the content hash used for duplicate detection. */
 export interface StoredMemory extends Memory {
@@ -72,13 +83,13 @@ interface PageRecord {
 interface VectorRecord {
   /** Length of each row's vector (0: no vector), in the order of the page's ids. */
   lengths: number[];
-  /** The rows' Float32 vectors back to back (platform byte order, as Float32Array writes them). */
-  data: Blob;
+  /** The rows' Float32 vectors back to back (platform byte order, as Float32Array writes them); see VectorForm. */
+  data: Blob | ArrayBuffer;
 }
 
-/** Bytes [start, end) of a stored page's Blob: a row's vector that an edit leaves alone, never read. */
+/** Bytes [start, end) of a stored page's data: a row's vector that an edit leaves alone, never read. */
 interface Slice {
-  from: Blob;
+  from: Blob | ArrayBuffer;
   start: number;
   end: number;
 }
@@ -182,8 +193,8 @@ class EditedPage {
     this.vectors.splice(i, 1);
   }
 
-  encode(): [PageRecord, VectorRecord] {
-    return [{ ids: this.ids, rows: JSON.stringify(this.rows) }, pack(this.vectors)];
+  encode(form: VectorForm): [PageRecord, VectorRecord] {
+    return [{ ids: this.ids, rows: JSON.stringify(this.rows) }, pack(this.vectors, form)];
   }
 }
 
@@ -200,14 +211,14 @@ function split(memory: StoredMemory): [PageRow, Float32Array | undefined] {
  * vectors are copied into one buffer per run: a Blob built from one part per row took ~1 s to store in
  * Chromium (a 2048-row page), one built from a few parts takes milliseconds.
  */
-function pack(vectors: RowVector[]): VectorRecord {
+function pack(vectors: RowVector[], form: VectorForm): VectorRecord {
   const lengths = vectors.map((v) => (v instanceof Float32Array ? v.length : v ? (v.end - v.start) / 4 : 0));
-  const parts: BlobPart[] = [];
+  const parts: (Blob | Uint8Array)[] = [];
   let run: Slice | undefined;
   let fresh: Float32Array[] = [];
   const flush = () => {
-    if (run) parts.push(run.from.slice(run.start, run.end));
-    if (fresh.length) parts.push(concatBytes(fresh.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength))) as BlobPart);
+    if (run) parts.push(isBlob(run.from) ? run.from.slice(run.start, run.end) : new Uint8Array(run.from, run.start, run.end - run.start));
+    if (fresh.length) parts.push(concatBytes(fresh.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength))));
     run = undefined;
     fresh = [];
   };
@@ -224,7 +235,25 @@ function pack(vectors: RowVector[]): VectorRecord {
     }
   });
   flush();
-  return { lengths, data: new Blob(parts) };
+  if (form === 'blob') return { lengths, data: new Blob(parts as BlobPart[]) };
+  // Reading a Blob's bytes is async, and an IndexedDB transaction does not survive waiting on it: an edit can only
+  // keep rows from ArrayBuffer pages here (MemoryStore.open turns any Blob page into one first).
+  if (parts.some(isBlob)) throw new StoreError('store holds a Blob vector page this browser cannot rewrite; reopen the pool');
+  return { lengths, data: concatBytes(parts as Uint8Array[]).buffer as ArrayBuffer };
+}
+
+/** A Blob from IndexedDB (any realm); the other form of page data is an ArrayBuffer. */
+function isBlob(data: unknown): data is Blob {
+  return typeof (data as Blob | undefined)?.arrayBuffer === 'function';
+}
+
+function byteSize(data: Blob | ArrayBuffer): number {
+  return isBlob(data) ? data.size : data.byteLength;
+}
+
+/** The bytes [start, end) of a page's data. */
+async function bytesOf(data: Blob | ArrayBuffer, start = 0, end = byteSize(data)): Promise<ArrayBuffer> {
+  return isBlob(data) ? data.slice(start, end).arrayBuffer() : start === 0 && end === data.byteLength ? data : data.slice(start, end);
 }
 
 /** Where each row's vector starts in the page, in floats. */
@@ -241,7 +270,8 @@ function checkRows(page: PageRecord, vectors: VectorRecord): void {
 /** Refuses a vector page whose bytes do not match its rows' lengths (it would misplace every later vector). */
 function checkSize({ lengths, data }: VectorRecord): void {
   const total = lengths.reduce((a, b) => a + b, 0);
-  if (data.size !== total * 4) throw new StoreError(`store is damaged: a vector page holds ${data.size} bytes, its rows need ${total * 4}`);
+  const size = data ? byteSize(data) : undefined;
+  if (size !== total * 4) throw new StoreError(`store is damaged: a vector page holds ${size ?? 'no'} bytes, its rows need ${total * 4}`);
 }
 
 /** Where each row's vector is in the stored Blob: no bytes are read. */
@@ -256,7 +286,7 @@ function slices(record: VectorRecord): RowVector[] {
 async function unpack(record: VectorRecord): Promise<(Float32Array | undefined)[]> {
   checkSize(record);
   const { lengths, data } = record;
-  const all = new Float32Array(await data.arrayBuffer());
+  const all = new Float32Array(await bytesOf(data));
   const at = offsets(lengths);
   return lengths.map((n, i) => (n === 0 ? undefined : all.subarray(at[i], at[i] + n)));
 }
@@ -268,12 +298,12 @@ function join(row: PageRow, vector: Float32Array | undefined): StoredMemory {
 }
 
 /** Packs memories into full pages starting at key `first` (initial load, migration, replaceAll). */
-function paginate(memories: StoredMemory[], first: number): [number, PageRecord, VectorRecord][] {
+function paginate(memories: StoredMemory[], first: number, form: VectorForm): [number, PageRecord, VectorRecord][] {
   const out: [number, PageRecord, VectorRecord][] = [];
   for (let start = 0; start < memories.length; start += PAGE_ROWS) {
     const page = new EditedPage([], [], []);
     for (const m of memories.slice(start, start + PAGE_ROWS)) page.push(m);
-    out.push([first + out.length, ...page.encode()]);
+    out.push([first + out.length, ...page.encode(form)]);
   }
   return out;
 }
@@ -297,9 +327,16 @@ function revisionOf(value: unknown): number {
 export class MemoryStore {
   private directory?: Directory;
 
-  private constructor(private readonly db: IDBPDatabase<PoolDB>) {}
+  private constructor(
+    private readonly db: IDBPDatabase<PoolDB>,
+    /** How this store writes vector pages in this browser (see VectorForm). */
+    readonly vectorForm: VectorForm,
+  ) {}
 
-  static async open(name = DB_NAME): Promise<MemoryStore> {
+  /** `vectorForm` is asked of the browser unless given (tests pin it). */
+  static async open(name = DB_NAME, options: { vectorForm?: VectorForm } = {}): Promise<MemoryStore> {
+    // Asked before the upgrade, which writes vector pages of its own.
+    const form = options.vectorForm ?? ((await blobsStorable()) ? 'blob' : 'arraybuffer');
     const db = await openDB<PoolDB>(name, DB_VERSION, {
       async upgrade(db, oldVersion, _newVersion, tx) {
         // Fall through on purpose: each step brings any older version one version forward.
@@ -323,7 +360,7 @@ export class MemoryStore {
           if (oldVersion >= 1) {
             await convert(async () => {
               const writes: Promise<unknown>[] = [];
-              for (const [key, page, vectors] of paginate((await legacyTx.objectStore('memories').getAll()) as StoredMemory[], 0)) {
+              for (const [key, page, vectors] of paginate((await legacyTx.objectStore('memories').getAll()) as StoredMemory[], 0, form)) {
                 writes.push(tx.objectStore('pages').add(page, key), tx.objectStore('vectors').add(vectors, key));
               }
               await Promise.all(writes);
@@ -331,12 +368,14 @@ export class MemoryStore {
             });
           }
         }
-        // v3 kept each page's vectors as a Float32Array: wrap them in Blobs, in this same upgrade transaction.
+        // v3 kept each page's vectors as a Float32Array: wrap them in Blobs (or copy them into ArrayBuffers where
+        // Blobs cannot be stored), in this same upgrade transaction.
         if (oldVersion === 3) {
           await convert(async () => {
             for (let c = await legacyTx.objectStore('vectors').openCursor(); c; c = await c.continue()) {
               const { lengths, data } = c.value as { lengths: number[]; data: Float32Array };
-              await c.update({ lengths, data: new Blob([data as BlobPart]) });
+              const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+              await c.update({ lengths, data: form === 'blob' ? new Blob([bytes as BlobPart]) : bytes.slice().buffer });
             }
           });
         }
@@ -346,7 +385,31 @@ export class MemoryStore {
         db.close();
       },
     });
-    return new MemoryStore(db);
+    const store = new MemoryStore(db, form);
+    if (form === 'arraybuffer') await store.unblob();
+    return store;
+  }
+
+  /**
+   * Rewrites any Blob vector page as an ArrayBuffer (same bytes, same revision): a pool written where Blobs could be
+   * stored, opened where they cannot. An edit must be able to keep a page's other rows without an async read inside
+   * its transaction. Reads every vector page once, so only this fallback pays it; nothing to do for a pool that has
+   * never held a Blob beyond that read.
+   */
+  private async unblob(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const read = this.db.transaction(['vectors', 'meta']);
+      const [revision, keys, records] = await Promise.all([this.readRevision(read), read.objectStore('vectors').getAllKeys(), read.objectStore('vectors').getAll()]);
+      const blobbed = keys.map((key, i) => [key, records[i]] as const).filter(([, r]) => isBlob(r.data));
+      if (blobbed.length === 0) return;
+      const converted = await Promise.all(blobbed.map(async ([key, r]) => [key, { lengths: r.lengths, data: await bytesOf(r.data) }] as const));
+      const tx = this.db.transaction(['vectors', 'meta'], 'readwrite');
+      // Another tab wrote meanwhile: its pages may differ from what was read, so read again.
+      if ((await this.readRevision(tx)) !== revision) continue;
+      await Promise.all([...converted.map(([key, r]) => tx.objectStore('vectors').put(r, key)), tx.done]);
+      return;
+    }
+    throw new StoreError('could not convert the pool\'s vector pages for this browser: another tab kept writing; close it and reload');
   }
 
   close(): void {
@@ -416,7 +479,7 @@ export class MemoryStore {
     const edited = EditedPage.decode(page, vectors);
     const i = edited.indexOf(id);
     const v = edited.vectors[i];
-    return join(edited.rows[i], v && !(v instanceof Float32Array) ? new Float32Array(await v.from.slice(v.start, v.end).arrayBuffer()) : v);
+    return join(edited.rows[i], v && !(v instanceof Float32Array) ? new Float32Array(await bytesOf(v.from, v.start, v.end)) : v);
   }
 
   /** Every memory with its vector; also refreshes the page directory, which costs nothing extra here. */
@@ -489,7 +552,7 @@ export class MemoryStore {
     this.directory = undefined;
     const writes: Promise<unknown>[] = [];
     try {
-      const pages = paginate(memories, 0);
+      const pages = paginate(memories, 0, this.vectorForm);
       await Promise.all([tx.objectStore('pages').clear(), tx.objectStore('vectors').clear(), tx.objectStore('indexSnapshots').clear()]);
       writes.push(tx.objectStore('meta').put(settings, 'settings'));
       // One push per request: a write that throws at once must not orphan the one issued before it.
@@ -602,7 +665,7 @@ export class MemoryStore {
           writes.push(tx.objectStore('pages').delete(key));
           writes.push(tx.objectStore('vectors').delete(key));
         } else {
-          const [rows, vectors] = p.encode();
+          const [rows, vectors] = p.encode(this.vectorForm);
           // One push per request: a write that throws at once must not orphan the one issued before it.
           writes.push(tx.objectStore('pages').put(rows, key));
           writes.push(tx.objectStore('vectors').put(vectors, key));

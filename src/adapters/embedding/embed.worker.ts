@@ -186,7 +186,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     if (request.type === 'load') {
       const runner = await load(request.model, request.requestId);
       const [probe] = await runner.vectors(['dimension probe']);
-      post({ type: 'loaded', requestId: request.requestId, dims: probe.length, runtime: runner.runtime });
+      post({ type: 'loaded', requestId: request.requestId, dims: probe.length, runtime: runner.runtime, threads: runner.threads, simd: runner.simd, oneThread: runner.oneThread });
     } else if (request.type === 'load-generator') {
       const generator = await loadGenerator(request.model, request.requestId);
       post({

@@ -37,7 +37,7 @@ export type WorkerRequest =
 export type WorkerResponse =
   | { type: 'progress'; requestId: number; phase: 'load' | 'embed'; done: number; total: number; file?: string }
   /** `runtime`: what computes the vectors (see SentenceRunner). */
-  | { type: 'loaded'; requestId: number; dims: number; runtime: string }
+  | { type: 'loaded'; requestId: number; dims: number; runtime: string; threads: number; simd?: string; oneThread?: string }
   | { type: 'result'; requestId: number; vectors: Float32Array[] }
   | { type: 'generator-loaded'; requestId: number; modelType: string; chat: boolean }
   /** Generation so far: `done` new tokens of at most `total`, and their text. */

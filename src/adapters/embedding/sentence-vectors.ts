@@ -46,6 +46,10 @@ export interface SentenceRunner {
   /** What computes the vectors, for the bench (`onnxruntime-web`, `USE-lite wasm engine`…). */
   readonly runtime: string;
   readonly threads: number;
+  /** Why the runner runs on one thread though more were asked for and could be had (helper threads failed). */
+  readonly oneThread?: string;
+  /** The wasm SIMD the runner's own kernels use, where it has its own (`relaxed SIMD`, `SIMD`). */
+  readonly simd?: string;
   vectors(texts: string[]): Promise<Float32Array[]>;
   /** ms of one run on `batch` × `tokens` synthetic token ids, nothing around it. */
   raw(batch: number, tokens: number): Promise<number>;

@@ -36,6 +36,9 @@ export async function loadWorkerEmbedder(spec: ModelSpec, onProgress?: (p: Embed
     model: spec.id,
     dims,
     runtime: loaded.runtime,
+    threads: loaded.threads,
+    simd: loaded.simd,
+    oneThread: loaded.oneThread,
     async embed(texts, progress, signal) {
       if (texts.length === 0) return [];
       const answer = await request({ type: 'embed', model: offlineSpec, texts, batchSize: 32 }, asEmbedProgress(progress), signal);

@@ -58,6 +58,10 @@ export class FlatIndex implements VectorIndex {
   private arena?: WasmArena;
   private query: Float32Array;
 
+  get kernel(): string {
+    return this.arena ? 'wasm SIMD' : 'plain JS';
+  }
+
   constructor(
     readonly dims: number,
     options: ScanOptions = {},

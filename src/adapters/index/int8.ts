@@ -78,6 +78,10 @@ export class Int8Index implements VectorIndex {
     return this.arena !== undefined;
   }
 
+  get kernel(): string {
+    return this.relaxed ? 'wasm relaxed SIMD' : this.simd ? 'wasm SIMD' : 'plain JS';
+  }
+
   get size(): number {
     return this.slots.count;
   }

@@ -14,6 +14,8 @@ export interface Candidate {
 
 export interface VectorIndex {
   readonly kind: string;
+  /** What scans it here (`wasm relaxed SIMD`, `wasm SIMD`, `plain JS`…): engines differ, Settings says which ran. */
+  readonly kernel?: string;
   readonly dims: number;
   readonly size: number;
   /** Replaces the whole content. */

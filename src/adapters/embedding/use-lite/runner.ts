@@ -22,11 +22,13 @@ export async function useLiteRunner(model: Uint8Array, tokenize: (text: string) 
   const shared = threads > 1 && threadsAvailable() ? Gemm.sharedMemory() : undefined;
   const gemm = new Gemm(relaxed, shared);
   let parallel: DenseOp | undefined;
+  let oneThread: string | undefined;
   if (shared) {
     try {
       parallel = (await startThreads(gemm, shared, relaxed, threads)).dense;
     } catch (error) {
-      console.warn(`USE-lite engine: one thread (${(error as Error).message})`);
+      oneThread = (error as Error).message;
+      console.warn(`USE-lite engine: one thread (${oneThread})`);
     }
   }
   const engine = new UseLiteEngine(model, gemm, parallel);
@@ -44,6 +46,8 @@ export async function useLiteRunner(model: Uint8Array, tokenize: (text: string) 
   return {
     runtime: 'USE-lite wasm engine',
     threads: parallel ? threads : 1,
+    oneThread,
+    simd: relaxed ? 'relaxed SIMD' : 'SIMD',
     vectors: (texts) => run(texts.map(tokenize)),
     async raw(batch, tokens) {
       const ids = Array.from({ length: batch }, (_, s) => Array.from({ length: tokens }, (_, t) => 4 + (((s * tokens + t) * 7919) % (VOCAB - 4))));

@@ -5,6 +5,8 @@ import { Gemm, NR } from './gemm';
 import type { DenseOp } from './engine';
 import type { ThreadRequest, ThreadResponse } from './gemm-thread.worker';
 
+/** How long helper threads may take to start before the engine runs on one. */
+const START_MS = 10_000;
 /** Below this many token rows a product takes less time than the messages to split it. */
 const MIN_ROWS_TO_SPLIT = 48;
 
@@ -19,9 +21,19 @@ function ask(worker: Worker, request: ThreadRequest): Promise<void> {
   });
 }
 
-/** True where a shared wasm memory and nested workers can be had. */
+/**
+ * True where a shared wasm memory and nested workers can be had. Asks for the shared memory itself, not for the
+ * `SharedArrayBuffer` global: WebKitGTK (measured, 2.50) has no such global even when cross-origin isolated, yet makes
+ * shared wasm memories, which is all the threads need.
+ */
 export function threadsAvailable(): boolean {
-  return typeof Worker !== 'undefined' && typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
+  if (typeof Worker === 'undefined' || globalThis.crossOriginIsolated !== true) return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `threads` − 1 helper workers on `gemm`'s shared memory, and the dense op that uses them with this thread. */
@@ -29,7 +41,10 @@ export async function startThreads(gemm: Gemm, memory: WebAssembly.Memory, relax
   const helpers = Array.from({ length: threads - 1 }, () => new Worker(new URL('./gemm-thread.worker.ts', import.meta.url), { type: 'module', name: 'gemm-thread' }));
   const close = () => helpers.forEach((h) => h.terminate());
   try {
-    await Promise.all(helpers.map((h) => ask(h, { type: 'init', memory, relaxed })));
+    // A helper that never answers (a nested worker that does not start) must not hold the model load up: one thread.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`helper threads did not start in ${START_MS / 1000} s`)), START_MS)));
+    await Promise.race([Promise.all(helpers.map((h) => ask(h, { type: 'init', memory, relaxed }))), late]).finally(() => clearTimeout(timer));
   } catch (error) {
     close();
     throw error;

@@ -1,0 +1,4 @@
+import { crossScenario } from './scenario';
+import { openFirefox } from './firefox';
+
+crossScenario(openFirefox, { storage: 'blob', restart: true });
