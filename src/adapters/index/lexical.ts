@@ -64,14 +64,13 @@ export class LexicalIndex {
   private ids: string[] = [];
   private alive = new Uint8Array(0);
   /** Per slot and field: the number of distinct tokens (MiniSearch's field length). */
-  private lengths = new Float64Array(0);
+  private lengths = new Uint16Array(0);
   private totalLength = new Float64Array(F);
   private live = 0;
   private dead = 0;
   // Scratch space for queries, grown with the slots and reused.
   private scores = new Float64Array(0);
   private matched = new Uint16Array(0);
-  private lastTerm = new Int32Array(0);
 
   get size(): number {
     return this.live;
@@ -86,7 +85,7 @@ export class LexicalIndex {
     this.slots.clear();
     this.ids = [];
     this.alive = new Uint8Array(0);
-    this.lengths = new Float64Array(0);
+    this.lengths = new Uint16Array(0);
     this.totalLength.fill(0);
     this.live = 0;
     this.dead = 0;
@@ -124,7 +123,7 @@ export class LexicalIndex {
       const t = this.terms.get(term);
       if (t !== undefined) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
-    const { scores, matched, lastTerm, alive } = this.scratch();
+    const { scores, matched, alive } = this.scratch();
     const lengths = this.lengths;
     const touched: number[] = [];
     // BM25+'s length norm, k·(1 − b + b·len/avg), as k(1 − b) + len·(k·b/avg): no division per posting.
@@ -132,9 +131,7 @@ export class LexicalIndex {
     const k1b = K * (1 - B);
     const weight = new Float64Array(F);
     const anyDead = this.dead > 0;
-    let q = 0;
     for (const [t, repeat] of counts) {
-      q++;
       const { data, length } = this.postings[t];
       if (this.dfStale) {
         this.df.fill(0, t * 4, t * 4 + 4);
@@ -144,6 +141,9 @@ export class LexicalIndex {
         const df = this.df[t * 4 + f];
         weight[f] = repeat * BOOST[f] * Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
       }
+      // A memory's postings for one term are adjacent (its fields are indexed one after another), so a slot
+      // different from the previous posting's is this term's first hit there: counted once in `matched`.
+      let previous = -1;
       for (let i = 0; i < length; i += 2) {
         const key = data[i];
         const slot = key >> 2;
@@ -151,10 +151,9 @@ export class LexicalIndex {
         const f = key & 3;
         const tf = data[i + 1];
         scores[slot] += weight[f] * (D + (tf * (K + 1)) / (tf + k1b + kbAvg[f] * lengths[slot * F + f]));
-        if (lastTerm[slot] !== q) {
-          if (lastTerm[slot] === 0) touched.push(slot);
-          lastTerm[slot] = q;
-          matched[slot]++;
+        if (slot !== previous) {
+          if (matched[slot]++ === 0) touched.push(slot);
+          previous = slot;
         }
       }
     }
@@ -163,7 +162,6 @@ export class LexicalIndex {
     for (const slot of touched) {
       scores[slot] = 0;
       matched[slot] = 0;
-      lastTerm[slot] = 0;
     }
     return out;
   }
@@ -189,8 +187,9 @@ export class LexicalIndex {
         if (t < 0) continue;
         if (this.termCount[t]++ === 0) found.push(t);
       }
-      this.lengths[slot * F + f] = length;
-      this.totalLength[f] += length;
+      // Distinct tokens per field, kept in 16 bits (a 100k pool's lengths in 0.8 MB, not 3.2: the scoring loop reads one per posting).
+      this.lengths[slot * F + f] = Math.min(length, 0xffff);
+      this.totalLength[f] += this.lengths[slot * F + f];
       for (const t of found) {
         this.postings[t].push(slot * 4 + f, this.termCount[t]);
         this.termCount[t] = 0;
@@ -233,7 +232,7 @@ export class LexicalIndex {
     const alive = new Uint8Array(cap);
     alive.set(this.alive);
     this.alive = alive;
-    const lengths = new Float64Array(cap * F);
+    const lengths = new Uint16Array(cap * F);
     lengths.set(this.lengths);
     this.lengths = lengths;
   }
@@ -242,9 +241,8 @@ export class LexicalIndex {
     if (this.scores.length < this.alive.length) {
       this.scores = new Float64Array(this.alive.length);
       this.matched = new Uint16Array(this.alive.length);
-      this.lastTerm = new Int32Array(this.alive.length);
     }
-    return { scores: this.scores, matched: this.matched, lastTerm: this.lastTerm, alive: this.alive };
+    return { scores: this.scores, matched: this.matched, alive: this.alive };
   }
 
   /** Renumbers the live memories' postings without the removed ones (terms stay; an empty list costs nothing). */
@@ -256,7 +254,7 @@ export class LexicalIndex {
       remap[slot] = ids.length;
       ids.push(this.ids[slot]);
     }
-    const lengths = new Float64Array(Math.max(ids.length, 64) * F);
+    const lengths = new Uint16Array(Math.max(ids.length, 64) * F);
     for (let slot = 0; slot < this.ids.length; slot++) {
       const to = remap[slot];
       if (to >= 0) lengths.set(this.lengths.subarray(slot * F, slot * F + F), to * F);
