@@ -30,6 +30,10 @@ describe('the lexical index ranks as MiniSearch does', () => {
     const ref = referenceIndex(docs);
     for (const q of set.queries) expectSameRanking(ours.query(q.text, 20), ref.query(q.text, 20));
     expect(ours.query('', 5)).toEqual([]);
+    // A filter that throws leaves no partial scores behind for the next query.
+    const text = set.queries[0].text;
+    expect(() => ours.query(text, 20, () => { throw new Error('filter failed'); })).toThrow('filter failed');
+    expectSameRanking(ours.query(text, 20), ref.query(text, 20));
   });
 
   it('after edits and removals, and after the removed memories are compacted away', () => {

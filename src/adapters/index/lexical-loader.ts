@@ -54,9 +54,11 @@ export class LexicalLoader {
     } while (build !== this.build);
   }
 
-  /** The complete index (after `ready()`); see LexicalIndex.query. */
+  /**
+   * BM25 matches from the last complete index (see LexicalIndex.query). Callers wait for `ready()` first; one that
+   * races a rebuild begun meanwhile (another tab wrote) gets the previous complete index, not an error.
+   */
   query(text: string, n: number, accept?: (id: string) => boolean): { id: string; score: number }[] {
-    if (this.edits) throw new Error('lexical index: query before ready()');
     return this.index.query(text, n, accept);
   }
 

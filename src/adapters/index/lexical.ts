@@ -8,7 +8,8 @@
 // every matching document as an object before sorting. This index scores exactly as MiniSearch does (BM25+ with
 // k 1.2, b 0.7, d 0.5, per-field document frequency and length, each repeated query word counted again, the sum
 // multiplied by the number of distinct query words matched) over flat typed-array postings, and keeps only the
-// best n. `npm run bench` has both side by side (the `lexical` rows).
+// best n. Its speed is in `npm run bench` (`query.hybrid`, `lexical.build`); MiniSearch's numbers above were measured
+// once in Node (docs/retrieval.md).
 import type { Memory } from '../../core/memory';
 import { indexTerm, queryTerms, tokens } from '../../core/terms';
 
@@ -46,7 +47,7 @@ class Postings {
 export class LexicalIndex {
   private terms = new Map<string, number>();
   // Indexing is mostly tokenizing and stemming: a pool repeats a few thousand words, so each raw token is stemmed
-  // once and known by a number (its term's, or -1 for a stopword) — 100k memories index in ~1 s instead of ~3.5.
+  // once and known by a number (its term's, or -1 for a stopword): 100k memories index in ~1 s in Chromium.
   private tokenIds = new Map<string, number>();
   private tokenTerm = new Int32Array(1024);
   private tokenSeen = new Int32Array(1024);
@@ -55,7 +56,7 @@ export class LexicalIndex {
   private postings: Postings[] = [];
   /**
    * Per term and field: how many memories hold it (BM25's document frequency), counted as they come. Removals only
-   * mark it stale (a memory's terms are not kept: 100k small arrays cost a second of indexing); a query then counts
+   * mark it stale (a memory's terms are not kept: 100k small arrays cost ~20% of indexing time); a query then counts
    * the live ones of its own terms, until compaction counts again.
    */
   private df = new Int32Array(64);
@@ -157,13 +158,16 @@ export class LexicalIndex {
         }
       }
     }
-    const best = topN(touched, n, (slot) => scores[slot] * matched[slot], accept ? (slot) => accept(this.ids[slot]) : undefined);
-    const out = best.map(([slot, score]) => ({ id: this.ids[slot], score }));
-    for (const slot of touched) {
-      scores[slot] = 0;
-      matched[slot] = 0;
+    try {
+      const best = topN(touched, n, (slot) => scores[slot] * matched[slot], accept ? (slot) => accept(this.ids[slot]) : undefined);
+      return best.map(([slot, score]) => ({ id: this.ids[slot], score }));
+    } finally {
+      // The scratch arrays are shared by every query: clean, even when `accept` threw.
+      for (const slot of touched) {
+        scores[slot] = 0;
+        matched[slot] = 0;
+      }
     }
-    return out;
   }
 
   private insert(m: Doc): void {
