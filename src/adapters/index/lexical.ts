@@ -12,6 +12,7 @@
 // once in Node (docs/retrieval.md).
 import type { Memory } from '../../core/memory';
 import { indexTerm, queryTerms, tokens } from '../../core/terms';
+import { TopK } from './topk';
 
 export type LexicalDoc = Pick<Memory, 'id' | 'title' | 'content' | 'tags'> & { description?: string };
 type Doc = LexicalDoc;
@@ -31,14 +32,10 @@ function fieldText(doc: Doc, f: number): string {
 
 /** A posting list: (slot·4 + field, term frequency) pairs in a typed array that doubles as it grows. */
 class Postings {
-  data = new Int32Array(8);
+  data: Int32Array<ArrayBuffer> = new Int32Array(8);
   length = 0;
   push(key: number, tf: number): void {
-    if (this.length + 2 > this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length + 2 > this.data.length) this.data = grow(this.data, this.length + 2);
     this.data[this.length++] = key;
     this.data[this.length++] = tf;
   }
@@ -159,8 +156,13 @@ export class LexicalIndex {
       }
     }
     try {
-      const best = topN(touched, n, (slot) => scores[slot] * matched[slot], accept ? (slot) => accept(this.ids[slot]) : undefined);
-      return best.map(([slot, score]) => ({ id: this.ids[slot], score }));
+      // The same bounded top-k as the vector indexes (`accept` runs only for memories that would enter).
+      const top = new TopK(Math.min(n, touched.length));
+      for (const slot of touched) {
+        const score = scores[slot] * matched[slot];
+        if (score > top.worst && (!accept || accept(this.ids[slot]))) top.push(slot, score);
+      }
+      return Array.from(top.slots.subarray(0, top.count), (slot, i) => ({ id: this.ids[slot], score: top.scores[i] }));
     } finally {
       // The scratch arrays are shared by every query: clean, even when `accept` threw.
       for (const slot of touched) {
@@ -289,45 +291,4 @@ function grow(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
   const next = new Int32Array(Math.max(min, a.length * 2));
   next.set(a);
   return next;
-}
-
-/** The n highest-scoring items that pass `accept`, best first (a bounded min-heap: no sort of every match). */
-function topN(items: number[], n: number, score: (item: number) => number, accept?: (item: number) => boolean): [number, number][] {
-  const heap: [number, number][] = [];
-  const less = (a: [number, number], b: [number, number]) => a[1] < b[1] || (a[1] === b[1] && a[0] > b[0]);
-  const up = (i: number) => {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(heap[i], heap[p])) break;
-      [heap[i], heap[p]] = [heap[p], heap[i]];
-      i = p;
-    }
-  };
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l], heap[m])) m = l;
-      if (r < heap.length && less(heap[r], heap[m])) m = r;
-      if (m === i) break;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
-      i = m;
-    }
-  };
-  for (const item of items) {
-    const s = score(item);
-    const entry: [number, number] = [item, s];
-    if (heap.length === n && !less(heap[0], entry)) continue;
-    if (accept && !accept(item)) continue;
-    if (heap.length < n) {
-      heap.push(entry);
-      up(heap.length - 1);
-    } else {
-      heap[0] = entry;
-      down(0);
-    }
-  }
-  // Best first; equal scores in insertion order, as MiniSearch's stable sort gives them.
-  return heap.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 }
