@@ -1,15 +1,12 @@
 import { test, expect } from '@playwright/test';
-import { launchPersistent, openApp, recordRequests, BASE_URL } from './helpers';
+import { askFromKeyboard, launchPersistent, openApp, recordRequests, BASE_URL } from './helpers';
 
 test.describe('Insight Pool in a real browser', () => {
   test('first start shows the demo pool, retrieves top-3 with scores and a prompt block to copy', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await openApp(page);
     expect(await page.evaluate(() => window.insightPool.count())).toBeGreaterThan(10);
-    await page.keyboard.press('/');
-    await page.keyboard.type('The solution times out on large inputs');
-    await page.keyboard.press('Control+Enter');
-    const results = page.getByTestId('result');
+    const results = await askFromKeyboard(page, 'The solution times out on large inputs');
     await expect(results).toHaveCount(3);
     const scores = await page.getByTestId('score').allTextContents();
     const numbers = scores.map(Number);

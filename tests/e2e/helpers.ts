@@ -30,6 +30,14 @@ export async function openApp(page: Page, path = '/') {
   await expect(page.getByTestId('pool-status')).toBeVisible();
 }
 
+/** Asks the Retrieve panel as a user does from the keyboard (`/` focuses the box, Ctrl+Enter searches); the result cards. */
+export async function askFromKeyboard(page: Page, query: string) {
+  await page.keyboard.press('/');
+  await page.keyboard.type(query);
+  await page.keyboard.press('Control+Enter');
+  return page.getByTestId('result');
+}
+
 export interface StandInHub {
   /** Base URL to type into the app's download host field, ending in `/`. */
   url: string;

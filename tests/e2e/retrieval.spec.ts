@@ -5,16 +5,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp } from './helpers';
+import { askFromKeyboard, openApp } from './helpers';
 
 const QUERY = 'my python tests fail because a package is not installed in the environment';
 
 test('the demo query finds "Install missing tools…" in the top-3, each card showing its fused score, cosine and lexical parts', async ({ page }) => {
   await openApp(page);
-  await page.keyboard.press('/');
-  await page.keyboard.type(QUERY);
-  await page.keyboard.press('Control+Enter');
-  const results = page.getByTestId('result');
+  const results = await askFromKeyboard(page, QUERY);
   await expect(results).toHaveCount(3);
   await expect(results.filter({ hasText: 'Install missing tools instead of working around them' })).toHaveCount(1);
   const parts = await page.getByTestId('score-parts').allTextContents();

@@ -3,7 +3,7 @@
 // does.
 import { test, expect } from '@playwright/test';
 import { statSync } from 'node:fs';
-import { openApp } from './helpers';
+import { askFromKeyboard, openApp } from './helpers';
 
 const QUERY = 'my python tests fail because a package is not installed in the environment';
 const OUT = 'docs/screenshot.png';
@@ -11,10 +11,7 @@ const OUT = 'docs/screenshot.png';
 test('docs/screenshot.png: the demo pool answering a query, top-3 with their scores', async ({ page }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await openApp(page);
-  await page.keyboard.press('/');
-  await page.keyboard.type(QUERY);
-  await page.keyboard.press('Control+Enter');
-  const results = page.getByTestId('result');
+  const results = await askFromKeyboard(page, QUERY);
   await expect(results).toHaveCount(3);
   await expect(results.filter({ hasText: 'Install missing tools instead of working around them' })).toHaveCount(1);
   // No caret blinking or hover state in the picture.
