@@ -652,7 +652,8 @@ export class InsightPool {
     // Read before the memories: a write landing in between leaves these older, so the next sync reloads again.
     const content = await store.contentRevision();
     const revision = await store.revision();
-    const all = await store.all();
+    // BM25 needs only the texts: its build starts while the vector bytes are still being read.
+    const all = await store.all({ onRows: (rows) => this.lexical.rebuild(rows) });
     const foreign = all.filter((m) => !m.embedding || m.embedding.model !== this.model || m.embedding.key !== keyText(m, this.keyMode));
     if (foreign.length) {
       const fixed = await this.withEmbeddings(foreign.map(({ hash: _h, embedding: _e, ...m }) => m));
@@ -665,7 +666,6 @@ export class InsightPool {
     const index = await this.options.createIndex(this.options.index ?? 'auto', this.dims, all.length);
     index.build(all.map((m) => ({ id: m.id, vector: m.embedding!.vector })));
     this.index = index;
-    this.lexical.rebuild(all);
     this.indexRevision = foreign.length ? await store.revision() : revision;
     this.contentRevision = foreign.length ? await store.contentRevision() : content;
     this.rebuilds++;

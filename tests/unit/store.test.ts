@@ -40,6 +40,22 @@ describe('MemoryStore', () => {
     store.close();
   });
 
+  it('hands over every row before the vectors, and attaches each vector to its own row', async () => {
+    const store = await MemoryStore.open(`rows-first-${Math.random()}`);
+    const n = PAGE_ROWS * 2 + 3;
+    await store.insert(many(n));
+    let early: readonly StoredMemory[] = [];
+    const all = await store.all({ onRows: (rows) => (early = rows) });
+    // The lexical index starts on these texts while the vector bytes are read; they are the same objects.
+    expect(early.map((m) => m.id)).toEqual(all.map((m) => m.id));
+    expect(early.map((m) => m.title).sort()).toEqual(many(n).map((m) => m.title).sort());
+    for (const m of early) {
+      const i = Number(m.id.slice(2));
+      expect(Array.from(m.embedding!.vector)).toEqual([i, -i, 0.5]);
+    }
+    store.close();
+  });
+
   it('keeps Float32 vectors as Float32Array', async () => {
     const store = await MemoryStore.open(`vec-${Math.random()}`);
     await store.insert([stored('a', 'a')]);
