@@ -10,8 +10,12 @@ export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 const pageFunction = (body: string, arg: unknown) => `(async (arg) => { ${body} })(${JSON.stringify(arg ?? null)})`;
 
-function handle(page: Page, selector: string) {
-  return page.locator(selector.startsWith('//') ? `::-p-xpath(${selector})` : selector);
+// Element handles, not puppeteer's locators: a locator's actionability checks run code that Firefox ESR 140 refuses
+// under the app's CSP ("call to Function() blocked by CSP"), so every locator action timed out there; 153 allowed it.
+async function handle(page: Page, selector: string) {
+  const element = await page.waitForSelector(selector.startsWith('//') ? `::-p-xpath(${selector})` : selector, { visible: true });
+  if (!element) throw new Error(`no element for ${selector}`);
+  return element;
 }
 
 /** `base`: where the app is served (the bench passes its own server). */
@@ -45,9 +49,15 @@ export async function openFirefox(base = BASE_URL): Promise<CrossDriver> {
       await page.reload();
     },
     run: <T>(body: string, arg?: unknown) => page.evaluate(pageFunction(body, arg)) as Promise<T>,
-    click: (selector) => handle(page, selector).click(),
+    async click(selector) {
+      await (await handle(page, selector)).click();
+    },
     async type(selector, text) {
-      await handle(page, selector).fill(text);
+      // As a user replaces a field's text: select what is there, then type over it.
+      const element = await handle(page, selector);
+      await element.click({ count: 3 });
+      await page.keyboard.press('Backspace');
+      await element.type(text);
     },
     async setFile(selector, path) {
       const input = await page.waitForSelector(selector);
