@@ -72,7 +72,7 @@ if (args.includes('--skip-browser')) {
   const server = await startPreview();
   log(`vite preview on ${server.url}`);
   try {
-    const browserSteps = ['query.top3', 'index.load', 'import', 'embed', 'coldstart'];
+    const browserSteps = ['query.top3', 'query.hybrid', 'index.load', 'import', 'embed', 'coldstart'];
     if (!only || only.some((s) => browserSteps.includes(s))) {
       const { rows: browserRows, info } = await runBrowserBench({ url: server.url, dist: BENCH_DIST, quick, log, models, nodeEngines, only });
       rows.push(...browserRows);

@@ -57,4 +57,16 @@ describe('the lexical index ranks as MiniSearch does', () => {
     for (const q of set.queries.slice(0, 20)) expectSameRanking(ours.query(q.text, 10), ref.query(q.text, 10));
     expectSameRanking(ours.query('flaky retries', 10), ref.query('flaky retries', 10));
   });
+
+  it('counts memories added or removed between queries at once (lengths, averages and frequencies kept per query)', () => {
+    const ours = new LexicalIndex();
+    const half = docs.length / 2;
+    ours.build(docs.slice(0, half));
+    const probe = set.queries.slice(0, 10);
+    for (const q of probe) expectSameRanking(ours.query(q.text, 10), referenceIndex(docs.slice(0, half)).query(q.text, 10));
+    ours.add(docs.slice(half));
+    for (const q of probe) expectSameRanking(ours.query(q.text, 10), referenceIndex(docs).query(q.text, 10));
+    ours.remove(docs.slice(0, 10).map((d) => d.id));
+    for (const q of probe) expectSameRanking(ours.query(q.text, 10), referenceIndex(docs.slice(10)).query(q.text, 10));
+  });
 });
