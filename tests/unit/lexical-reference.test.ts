@@ -70,3 +70,32 @@ describe('the lexical index ranks as MiniSearch does', () => {
     for (const q of probe) expectSameRanking(ours.query(q.text, 10), referenceIndex(docs.slice(10)).query(q.text, 10));
   });
 });
+
+describe('past its postings budget, the lexical index leaves out a long query\'s most common words', () => {
+  // "common" is in every memory, "rare" in two: a budget of 30 postings fits "rare" (2) but not "common" (40).
+  const pool: LexDoc[] = Array.from({ length: 40 }, (_, i) => ({
+    id: `p${i}`,
+    title: `common lesson ${i}`,
+    content: i < 2 ? 'rare words here' : 'common words here',
+    tags: [],
+  }));
+
+  it('ranks as if the query held only the words within the budget, rarest first', () => {
+    const budgeted = new LexicalIndex(30);
+    budgeted.build(pool);
+    const ref = referenceIndex(pool);
+    expectSameRanking(budgeted.query('rare common common', 10), ref.query('rare', 10));
+    // Without the budget the common word counts, and changes the scores.
+    const exact = new LexicalIndex();
+    exact.build(pool);
+    expectSameRanking(exact.query('rare common common', 10), ref.query('rare common common', 10));
+    expect(exact.query('rare common common', 10)[0].score).not.toBeCloseTo(budgeted.query('rare common common', 10)[0].score, 3);
+  });
+
+  it('always keeps the rarest word, even alone over the budget', () => {
+    const tiny = new LexicalIndex(1);
+    tiny.build(pool);
+    expectSameRanking(tiny.query('common', 50), referenceIndex(pool).query('common', 50));
+  });
+});
+
