@@ -8,8 +8,9 @@
 // every matching document as an object before sorting. This index scores exactly as MiniSearch does (BM25+ with
 // k 1.2, b 0.7, d 0.5, per-field document frequency and length, each repeated query word counted again, the sum
 // multiplied by the number of distinct query words matched) over flat typed-array postings, and keeps only the
-// best n. One difference, only where a long query meets a large pool: a bounded amount of postings (POSTINGS_BUDGET). Its speed is in `npm run bench` (`query.hybrid`, `lexical.build`); MiniSearch's numbers above were measured
-// once in Node (docs/retrieval.md).
+// best n. One difference, only where a long query meets a large pool: it scores a bounded number of postings
+// (POSTINGS_BUDGET). Its speed is in `npm run bench` (`query.hybrid`, `lexical.build`); MiniSearch's numbers above
+// were measured once in Node (docs/retrieval.md).
 import type { Memory } from '../../core/memory';
 import { indexTerm, queryTerms, tokens } from '../../core/terms';
 import { TopK } from './topk';
