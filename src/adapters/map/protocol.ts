@@ -10,7 +10,8 @@ export interface MapRequest {
   dims: number;
   /** n × dims values, row by row (transferred, not copied). */
   vectors: Float32Array;
-  seed: number;
+  /** Omitted: the projection's own fixed seed (core/projection.ts), so every map of the same pool is the same. */
+  seed?: number;
 }
 
 export type MapReply =
