@@ -3,7 +3,7 @@
 // pool file carries the counts, and importing it into a second pool adds them to that pool's own.
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { openApp } from './helpers';
+import { openApp, poolReady } from './helpers';
 
 const TASK = 'The build fails because a command-line tool is not installed';
 
@@ -39,7 +39,7 @@ test('feedback buttons update the counts shown; an exported file carries them; a
   await expect(page.locator(`[data-testid="result"][data-id="${firstId}"]`)).toBeVisible();
   // That search counted again; the counts survive a reload.
   await page.reload();
-  await page.evaluate(() => window.insightPool.ready());
+  await poolReady(page);
   const stored = await page.evaluate((ids) => Promise.all(ids.map((id) => window.insightPool.get(id))), [firstId, secondId]);
   expect(stored.map((m) => m!.usage)).toEqual([
     expect.objectContaining({ retrieved: 2, helped: 1, hurt: 0 }),

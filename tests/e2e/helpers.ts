@@ -24,9 +24,30 @@ export function recordRequests(context: BrowserContext): string[] {
   return urls;
 }
 
+/**
+ * Waits until the page's pool is ready, or fails with the reason it did not get there. Not `page.evaluate(() =>
+ * window.insightPool.ready())`: the DevTools protocol holds an awaited promise by a weak handle, and Chromium 150
+ * collected it while still pending ("Resulting promise was garbage collected", at the first load of two tests in four
+ * full runs, never reproduced alone). Here nothing crosses the protocol as a promise: a flag set when the pool is ready
+ * is polled.
+ */
+export async function poolReady(page: Page, timeout = 60_000) {
+  await page.waitForFunction(() => window.insightPool !== undefined, null, { timeout });
+  await page.evaluate(() => {
+    const flag = window as unknown as { poolReadyForTest?: string };
+    flag.poolReadyForTest = undefined;
+    window.insightPool.ready().then(
+      () => (flag.poolReadyForTest = 'ready'),
+      (error: unknown) => (flag.poolReadyForTest = String(error instanceof Error ? error.message : error)),
+    );
+  });
+  const state = await (await page.waitForFunction(() => (window as unknown as { poolReadyForTest?: string }).poolReadyForTest, null, { timeout })).jsonValue();
+  if (state !== 'ready') throw new Error(`the pool did not become ready: ${state}`);
+}
+
 export async function openApp(page: Page, path = '/') {
   await page.goto(path);
-  await page.evaluate(() => window.insightPool.ready());
+  await poolReady(page);
   await expect(page.getByTestId('pool-status')).toBeVisible();
 }
 

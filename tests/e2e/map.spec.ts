@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp } from './helpers';
+import { openApp, poolReady } from './helpers';
 
 const LEVELS = ['trajectory', 'workflow', 'summary', 'insight'] as const;
 const FIXTURES = '../shared/fixtures/trajectories';
@@ -138,7 +138,7 @@ test('the map is computed once per pool state: switching tabs and reloading reus
   await openMap(page);
   await expect(canvas).toHaveAttribute('data-computed-at', first!);
   await page.reload();
-  await page.evaluate(() => window.insightPool.ready());
+  await poolReady(page);
   await openMap(page);
   await expect(canvas).toHaveAttribute('data-computed-at', first!);
   const count = await page.evaluate(() => window.insightPool.count());

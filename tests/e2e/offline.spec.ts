@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from '../../playwright.config';
+import { poolReady } from './helpers';
 
 // The installed, offline-first app: the production build served by a plain static file server (Python's, which sends
 // no COOP/COEP headers), visited once, then the server is stopped. The service worker must start the app, answer a
@@ -31,10 +32,6 @@ async function stop(server: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function ready(page: Page) {
-  await page.waitForFunction(() => Boolean(window.insightPool));
-  await page.evaluate(() => window.insightPool.ready());
-}
 
 const topThree = (page: Page) =>
   page.evaluate(async (q) => (await window.insightPool.retrieve(q, { k: 3 })).map((r) => ({ title: r.memory.title, score: r.score })), QUERY);
@@ -65,7 +62,7 @@ test('after one visit the app starts with its server stopped, retrieves, and is 
   server = await serve(copyOfBuild());
   const page = await context.newPage();
   await page.goto(`${ORIGIN}/`);
-  await ready(page);
+  await poolReady(page);
   // The plain server sends no COOP/COEP: the first visit runs without isolation. The service worker installing
   // meanwhile must not disturb the model download (a claim mid-load once sent the app to its ONNX Runtime fallback).
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
@@ -78,7 +75,7 @@ test('after one visit the app starts with its server stopped, retrieves, and is 
   await stop(server);
   expect(await fetch(`${ORIGIN}/`).then(() => 'up', () => 'down')).toBe('down');
   await page.reload();
-  await ready(page);
+  await poolReady(page);
   expect(await topThree(page)).toEqual(online);
   const info = await page.evaluate(() => window.insightPool.info());
   expect(info.runtime).toBe('USE-lite wasm engine');
@@ -88,7 +85,7 @@ test('after one visit the app starts with its server stopped, retrieves, and is 
   // A new tab, a fresh start of the app with no network at all.
   const second = await context.newPage();
   await second.goto(`${ORIGIN}/?index=flat`);
-  await ready(second);
+  await poolReady(second);
   expect((await topThree(second)).map((r) => r.title)).toEqual(online.map((r) => r.title));
   expect(await second.evaluate(() => window.insightPool.info().then((i) => i.index))).toBe('flat');
 });
@@ -98,7 +95,7 @@ test('a new build on the server shows the "new version available" prompt, and Re
   server = await serve(first);
   const page = await context.newPage();
   await page.goto(`${ORIGIN}/`);
-  await ready(page);
+  await poolReady(page);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await expect(page.getByTestId('update-prompt')).toHaveCount(0);
 
@@ -116,13 +113,13 @@ test('a new build on the server shows the "new version available" prompt, and Re
 
   // The browser checks for a new service worker on navigation; the old one keeps serving until the user says so.
   await page.reload();
-  await ready(page);
+  await poolReady(page);
   await expect(page.getByTestId('update-prompt')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('update-prompt')).toContainText('A new version of Insight Pool is available');
   expect(await page.locator('meta[name=build]').count()).toBe(0);
 
   await page.getByTestId('update-prompt').getByRole('button', { name: 'Reload' }).click();
   await page.waitForFunction(() => document.querySelector('meta[name=build]')?.getAttribute('content') === 'next', null, { timeout: 60_000 });
-  await ready(page);
+  await poolReady(page);
   await expect(page.getByTestId('update-prompt')).toHaveCount(0);
 });
