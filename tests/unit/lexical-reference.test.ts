@@ -58,6 +58,20 @@ describe('the lexical index ranks as MiniSearch does', () => {
     expectSameRanking(ours.query('flaky retries', 10), ref.query('flaky retries', 10));
   });
 
+  it('counts a field\'s empty tokens as MiniSearch does (text that starts and ends with punctuation)', () => {
+    const odd: LexDoc[] = Array.from({ length: 30 }, (_, i) => ({
+      id: `o${i}`,
+      title: `"Retry ${i % 3 ? 'flaky' : 'slow'} tests."`,
+      description: i % 2 ? '(optional).' : '',
+      content: `...${'check, '.repeat(i % 4)}the exit code! (${i})`,
+      tags: i % 5 ? ['ci'] : [],
+    }));
+    const ours = new LexicalIndex();
+    ours.build(odd);
+    const ref = referenceIndex(odd);
+    for (const q of ['flaky tests', 'exit code check', 'optional slow retry', '"ci"']) expectSameRanking(ours.query(q, 30), ref.query(q, 30));
+  });
+
   it('counts memories added or removed between queries at once (lengths, averages and frequencies kept per query)', () => {
     const ours = new LexicalIndex();
     const half = docs.length / 2;
