@@ -31,17 +31,19 @@ export function recordRequests(context: BrowserContext): string[] {
  * full runs, never reproduced alone). Here nothing crosses the protocol as a promise: a flag set when the pool is ready
  * is polled.
  */
+type ReadyFlag = { poolReadyForTest?: string };
+
 export async function poolReady(page: Page, timeout = 60_000) {
   await page.waitForFunction(() => window.insightPool !== undefined, null, { timeout });
   await page.evaluate(() => {
-    const flag = window as unknown as { poolReadyForTest?: string };
+    const flag = window as unknown as ReadyFlag;
     flag.poolReadyForTest = undefined;
     window.insightPool.ready().then(
       () => (flag.poolReadyForTest = 'ready'),
       (error: unknown) => (flag.poolReadyForTest = String(error instanceof Error ? error.message : error)),
     );
   });
-  const state = await (await page.waitForFunction(() => (window as unknown as { poolReadyForTest?: string }).poolReadyForTest, null, { timeout })).jsonValue();
+  const state = await (await page.waitForFunction(() => (window as unknown as ReadyFlag).poolReadyForTest, null, { timeout })).jsonValue();
   if (state !== 'ready') throw new Error(`the pool did not become ready: ${state}`);
 }
 

@@ -32,7 +32,6 @@ async function stop(server: ChildProcess): Promise<void> {
   await exited;
 }
 
-
 const topThree = (page: Page) =>
   page.evaluate(async (q) => (await window.insightPool.retrieve(q, { k: 3 })).map((r) => ({ title: r.memory.title, score: r.score })), QUERY);
 
