@@ -7,8 +7,8 @@
 // `pages` holds the ids and the memories as one JSON string, `vectors` every row's vector packed in one Blob,
 // so the vectors can be read without the text. Blob, not Float32Array (v3): reading a record deserializes a typed
 // array on the main thread (205 MB at 100k × 512: ~0.35 s, on top of ~0.6 s of I/O), while a Blob arrives as a
-// handle whose bytes are read off the main thread and in parallel (the same 205 MB: 0.3-0.45 s, measured in
-// Chromium 150). Edits never read vector bytes: a rewritten page is a new Blob made of slices of the old one. The price of
+// handle whose bytes are read in parallel (the same 205 MB: 0.3-0.45 s, measured in Chromium 150), by a worker
+// when there are many (read-blobs.ts). Edits never read vector bytes: a rewritten page is a new Blob made of slices of the old one. The price of
 // pages: a write rewrites the pages it touches (≤ PAGE_ROWS rows, milliseconds), and finding a memory's page needs
 // a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
 //
@@ -21,6 +21,7 @@ import type { Embedding, KeyMode, Memory } from '../core/memory';
 import type { Usage } from '../core/usage';
 import { concatBytes, formatBytes } from '../core/pool-file/bytes';
 import { blobsStorable, storageState } from './storage';
+import { readBlobs } from './read-blobs';
 
 export const DB_NAME = 'insight-pool';
 export const DB_VERSION = 4;
@@ -282,13 +283,19 @@ function slices(record: VectorRecord): RowVector[] {
   return lengths.map((n, i) => (n === 0 ? undefined : { from: data, start: at[i] * 4, end: (at[i] + n) * 4 }));
 }
 
-/** Reads a page's vectors; rows are views into one buffer (a loaded pool holds ~50 buffers, not 100k). */
-async function unpack(record: VectorRecord): Promise<(Float32Array | undefined)[]> {
-  checkSize(record);
-  const { lengths, data } = record;
-  const all = new Float32Array(await bytesOf(data));
-  const at = offsets(lengths);
-  return lengths.map((n, i) => (n === 0 ? undefined : all.subarray(at[i], at[i] + n)));
+/**
+ * Every page's vectors, the Blob pages read together (in a worker when they are many, read-blobs.ts); rows are views
+ * into one buffer per page (a loaded pool holds ~100 buffers, not 100k).
+ */
+async function unpackAll(records: VectorRecord[]): Promise<(Float32Array | undefined)[][]> {
+  records.forEach(checkSize);
+  const read = await readBlobs(records.map((r) => r.data).filter(isBlob));
+  let next = 0;
+  return records.map(({ lengths, data }) => {
+    const all = new Float32Array(isBlob(data) ? read[next++] : data);
+    const at = offsets(lengths);
+    return lengths.map((n, i) => (n === 0 ? undefined : all.subarray(at[i], at[i] + n)));
+  });
 }
 
 /** Attaches the vector to a freshly parsed row (ours alone, so no copy: 100k spreads cost ~0.2 s on load). */
@@ -499,7 +506,7 @@ export class MemoryStore {
     if (vectors.length !== pages.length) throw new StoreError(`store is damaged: ${pages.length} pages but ${vectors.length} vector pages`);
     pages.forEach((page, p) => checkRows(page, vectors[p]));
     // The vector bytes are read off the main thread while the rows are parsed here.
-    const reading = Promise.all(vectors.map(unpack));
+    const reading = unpackAll(vectors);
     reading.catch(() => undefined); // awaited below; this only keeps a parse error from leaving it unhandled
     const parsed = pages.map((page) => JSON.parse(page.rows) as PageRow[]);
     const out = parsed.flat() as StoredMemory[];
