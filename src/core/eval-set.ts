@@ -127,3 +127,16 @@ export function score(scored: ScoredQuery[], rankings: string[][]): Record<strin
   for (const [style, g] of groups) out[style] = { n: g.n, recall3: g.r3 / g.n, hit1: g.h1 / g.n, mrr: g.mrr / g.n, softRecall3: g.s3 / g.n };
   return out;
 }
+
+/**
+ * Per task, whichever of two rankings puts a relevant memory first (the first on a tie). Not a method: no ranking can
+ * know the labels. Its recall@3 bounds every fusion that takes its top 3 from the two lists' top 3s, which tells
+ * whether a better way to mix them could still move recall@3 or only a new signal can.
+ */
+export function betterOf(scored: ScoredQuery[], a: string[][], b: string[][]): string[][] {
+  const first = (ids: string[], relevant: string[]) => {
+    const i = ids.findIndex((id) => relevant.includes(id));
+    return i < 0 ? Infinity : i;
+  };
+  return scored.map(({ relevant }, i) => (first(b[i], relevant) < first(a[i], relevant) ? b[i] : a[i]));
+}

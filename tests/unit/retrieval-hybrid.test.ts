@@ -6,7 +6,7 @@ import { LexicalIndex } from '../../src/adapters/index/lexical';
 import { rankCandidates, resolveRetrieval } from '../../src/core/retrieval';
 import { createMemory } from '../../src/core/memory';
 import { l2normalize } from '../../src/core/vectors';
-import { protocolQueries, readEvalSet, score } from '../../src/core/eval-set';
+import { betterOf, protocolQueries, readEvalSet, score } from '../../src/core/eval-set';
 
 describe('reciprocal rank fusion', () => {
   it('scores 1 for first place in every list; a memory in both lists beats one that leads only one', () => {
@@ -125,6 +125,19 @@ describe('eval set', () => {
     expect(m.short.recall3).toBe(1);
     const transfer = protocolQueries(s, 'transfer');
     expect(transfer.map((t) => [t.query.id, t.excludeDomains])).toEqual([['q2', ['swe']]]);
+  });
+
+  it('takes per task the ranking that puts a relevant memory first, the first one on a tie or when neither has one', () => {
+    const whole = protocolQueries(readEvalSet(set), 'whole');
+    // q1 (m1 relevant): the second ranking has it first. q2 (m2 relevant): both miss it, the first ranking stays.
+    const dense = [['x', 'y', 'z', 'm1'], ['m1', 'x']];
+    const lexical = [['m1', 'x'], ['x', 'm1']];
+    expect(betterOf(whole, dense, lexical)).toEqual([lexical[0], dense[1]]);
+    expect(betterOf(whole, lexical, dense)).toEqual([lexical[0], lexical[1]]);
+    // Its recall@3 is at least each one's.
+    const best = score(whole, betterOf(whole, dense, lexical)).all.recall3;
+    expect(best).toBe(0.5);
+    expect(score(whole, dense).all.recall3).toBe(0);
   });
 
   it('names the query and field that are wrong', () => {
