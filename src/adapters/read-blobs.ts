@@ -1,10 +1,11 @@
 // The bytes of many Blobs (the store's vector pages), read in a worker when there are enough of them to matter.
 //
-// Why: Chromium copies a Blob's bytes into its ArrayBuffer on the thread that asked for them. A 100k-memory reload reads
-// 205 MB of vectors; asked from the page, that copy held the main thread while the rows' JSON and the BM25 build waited
-// behind it (bench, 100k, two A/B pairs on a VM where fresh memory is slow: lexical index ready 3.60 / 4.70 s read in
-// the page, 3.33 / 3.47 s read here). The buffers come back transferred, not copied. Below WORKER_MIN_BYTES the
-// worker's start (~40 ms) costs more than it frees (1k and 10k memories read as fast or faster in the page).
+// Why: reading a Blob's bytes costs the thread that asks for them. A 100k-memory reload reads 205 MB of vectors; asked
+// from the page, in Chromium 150 on a VM where fresh memory is slow, the reads held the main thread while the rows'
+// JSON and the BM25 build waited behind them (timestamps of one reload: rows parsed at 1.2 s, vectors in at 2.8-3.1 s,
+// BM25 done at 4.4-5.2 s). Bench, 100k, two A/B pairs: lexical index ready 3.60 / 4.70 s read in the page, 3.33 /
+// 3.47 s read here. The buffers come back transferred, not copied. Below WORKER_MIN_BYTES the worker's start (~40 ms)
+// costs more than it frees (1k and 10k memories read as fast or faster in the page).
 
 /** What the worker answers: every Blob's bytes, in order, or why one could not be read. */
 export type ReadBlobsReply = { buffers: ArrayBuffer[] } | { error: { name: string; message: string } };

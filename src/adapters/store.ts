@@ -8,9 +8,10 @@
 // so the vectors can be read without the text. Blob, not Float32Array (v3): reading a record deserializes a typed
 // array on the main thread (205 MB at 100k × 512: ~0.35 s, on top of ~0.6 s of I/O), while a Blob arrives as a
 // handle whose bytes are read in parallel (the same 205 MB: 0.3-0.45 s, measured in Chromium 150), by a worker
-// when there are many (read-blobs.ts). Edits never read vector bytes: a rewritten page is a new Blob made of slices of the old one. The price of
-// pages: a write rewrites the pages it touches (≤ PAGE_ROWS rows, milliseconds), and finding a memory's page needs
-// a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another tab wrote.
+// when there are many (read-blobs.ts). Edits never read vector bytes: a rewritten page is a new Blob made of slices of
+// the old one. The price of pages: a write rewrites the pages it touches (≤ PAGE_ROWS rows, milliseconds), and finding
+// a memory's page needs a directory, kept in memory and rebuilt from `pages` whenever the revision shows that another
+// tab wrote.
 //
 // Not every IndexedDB can hold a Blob: WebKit refuses them in private windows and automation sessions ("Error
 // preparing Blob/File data to be stored in object store"). The store asks once at open (storage.ts, blobsStorable)
