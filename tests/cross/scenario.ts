@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CrossDriver } from './driver';
 import { BASE_URL, serverGone, servePreview, waitUntil } from './server';
+import { LARGE_POOL, LARGE_POOL_SCRIPT } from '../fixtures/large-pool';
 
 export interface EngineExpectations {
   /** How this engine's IndexedDB keeps vector pages (WebKit automation sessions refuse Blobs). */
@@ -38,65 +39,6 @@ const ready = `await Promise.race([
 ]);
 return true;`;
 const topThree = 'return (await window.insightPool.retrieve(arg, { k: 3 })).map((r) => ({ id: r.memory.id, title: r.memory.title, score: r.score }));';
-
-// Page-side helpers for the large-pool step: pages at keys from 100000 on (the app's own start at 0), written and dropped
-// in one transaction each with the revision bumped, so the app sees another writer and reloads everything.
-const LARGE_POOL = `
-const FIRST = 100000;
-const vectorOf = (i) => {
-  const v = new Float32Array(512);
-  let norm = 0;
-  for (let j = 0; j < 512; j++) norm += Math.sin(i * 0.7 + j * 0.37) ** 2;
-  for (let j = 0; j < 512; j++) v[j] = Math.sin(i * 0.7 + j * 0.37) / Math.sqrt(norm);
-  return v;
-};
-const write = (change) => new Promise((resolve, reject) => {
-  const open = indexedDB.open('insight-pool');
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const db = open.result;
-    const tx = db.transaction(['pages', 'vectors', 'meta'], 'readwrite');
-    change(tx);
-    for (const key of ['revision', 'content']) {
-      const get = tx.objectStore('meta').get(key);
-      get.onsuccess = () => tx.objectStore('meta').put({ revision: (get.result?.revision ?? 0) + 1000 }, key);
-    }
-    tx.oncomplete = () => (db.close(), resolve());
-    tx.onerror = () => reject(tx.error);
-  };
-});
-const seed = ({ pages, blob, keyMode }) => write((tx) => {
-  for (let p = 0; p < pages; p++) {
-    const rows = [];
-    const data = new Float32Array(1024 * 512);
-    for (let r = 0; r < 1024; r++) {
-      const i = p * 1024 + r;
-      const title = 'Lesson ' + i + ' marker zq' + i;
-      const content = 'Content of lesson ' + i + '.';
-      // The key the pool's key mode gives (core/memory.ts keyText), so the app keeps these vectors instead of re-embedding.
-      const key = keyMode === 'full' ? title + String.fromCharCode(10) + content : title;
-      rows.push({ id: 'big-' + i, level: 'insight', title, description: '', content, domain: 'terminal',
-        sourceModel: 'seed', outcome: 'success', scope: 'task-agnostic', tags: [], createdAt: '2026-10-01T00:00:00.000Z',
-        provenance: { distiller: 'manual' }, hash: 'big-hash-' + i, embedding: { model: 'insight-pool/use-lite', dims: 512, key } });
-      data.set(vectorOf(i), r * 512);
-    }
-    tx.objectStore('pages').put({ ids: rows.map((m) => m.id), rows: JSON.stringify(rows) }, FIRST + p);
-    tx.objectStore('vectors').put({ lengths: rows.map(() => 512), data: blob ? new Blob([data]) : data.buffer }, FIRST + p);
-  }
-});
-const drop = (pages) => write((tx) => {
-  for (let p = 0; p < pages; p++) for (const store of ['pages', 'vectors']) tx.objectStore(store).delete(FIRST + p);
-});
-const check = async (n) => {
-  const bad = [];
-  for (const i of [0, 1023, 1024, 9000, n - 1]) {
-    const v = (await window.insightPool.get('big-' + i))?.embedding?.vector;
-    const want = vectorOf(i);
-    if (!v || v.length !== 512 || want.some((x, j) => x !== v[j])) bad.push('big-' + i);
-  }
-  return bad;
-};
-`;
 
 export function crossScenario(open: () => Promise<CrossDriver>, expected: EngineExpectations): void {
   let driver: CrossDriver;
@@ -218,21 +160,20 @@ export function crossScenario(open: () => Promise<CrossDriver>, expected: Engine
 
     it('reads a large pool back after a reload, every vector exact (Blob pages are read by a worker), then drops it again', async () => {
       const count = await driver.run<number>('return await window.insightPool.count();');
-      // 17 pages of 1024 memories written straight into the store, as another tab's writes would land, above the
-      // size from which Blob pages are read in a worker (src/adapters/read-blobs.ts).
+      // Written straight into the store, as another tab's writes would land (tests/fixtures/large-pool.ts).
       const { keyMode } = await driver.run<{ keyMode: string }>('return await window.insightPool.info();');
-      await driver.run(`${LARGE_POOL} await seed(arg); return true;`, { pages: 17, blob: expected.storage === 'blob', keyMode });
+      await driver.run(`${LARGE_POOL_SCRIPT} await seed(arg); return true;`, { pages: LARGE_POOL.pages, blob: expected.storage === 'blob', keyMode });
       await driver.reload();
       await until(driver, `return Boolean(window.insightPool);`, 'window.insightPool');
       await driver.run(ready);
-      expect(await driver.run<number>('return await window.insightPool.count();')).toBe(count + 17 * 1024);
-      expect(await driver.run<string[]>(`${LARGE_POOL} return await check(arg);`, 17 * 1024)).toEqual([]);
+      expect(await driver.run<number>('return await window.insightPool.count();')).toBe(count + LARGE_POOL.count);
+      expect(await driver.run<string[]>(`${LARGE_POOL_SCRIPT} return await check(arg);`, LARGE_POOL.count)).toEqual([]);
       // Where the client sees requests: the reading worker's script was fetched exactly when pages are Blobs.
       const seen = driver.requests();
       if (seen) expect(seen.some((u) => u.includes('read-blobs'))).toBe(expected.storage === 'blob');
       const top = await driver.run<Top>('return (await window.insightPool.retrieve(arg, { k: 1, record: false })).map((r) => ({ id: r.memory.id }));', 'zq17000');
       expect(top[0].id).toBe('big-17000');
-      await driver.run(`${LARGE_POOL} await drop(arg); return true;`, 17);
+      await driver.run(`${LARGE_POOL_SCRIPT} await drop(arg); return true;`, LARGE_POOL.pages);
       await driver.reload();
       await until(driver, `return Boolean(window.insightPool);`, 'window.insightPool');
       await driver.run(ready);
